@@ -1,0 +1,150 @@
+/** Mapping between an instance's in-memory state and its rows in the task hub table. */
+import type { HistoryEvent } from './history';
+import type { StoredMessage } from './messages';
+import type { OrchestrationState, RetryState, RuntimeStatus } from './orchestration-state';
+import type { LoadedRow, Row } from './table-store';
+
+export const STATE_ROW = 'I';
+
+export function historyRowKey(seq: number): string {
+  return `H-${String(seq).padStart(10, '0')}`;
+}
+
+export function activityRowKey(executionId: string, taskId: number): string {
+  return `A-${executionId}-${String(taskId).padStart(8, '0')}`;
+}
+
+export function outboxRowKey(id: string): string {
+  return `O-${id}`;
+}
+
+interface OrchestrationRowData {
+  name: string;
+  version?: string;
+  input?: string;
+  output?: string;
+  customStatus?: string;
+  failure?: OrchestrationState['failure'];
+  parent?: OrchestrationState['parent'];
+  executionId: string;
+  historyStart: number;
+  historyNext: number;
+  nextId: number;
+  actions: string[];
+  retries: Record<string, RetryState>;
+}
+
+export function orchestrationStateRow(state: OrchestrationState): Row {
+  const data: OrchestrationRowData = {
+    name: state.name,
+    version: state.version,
+    input: state.input,
+    output: state.output,
+    customStatus: state.customStatus,
+    failure: state.failure,
+    parent: state.parent,
+    executionId: state.executionId,
+    historyStart: state.historyStart,
+    historyNext: state.historyNext,
+    nextId: state.nextId,
+    actions: state.actions,
+    retries: state.retries,
+  };
+  return {
+    rowKey: STATE_ROW,
+    columns: {
+      Kind: 'orchestration',
+      Name: state.name,
+      InstanceId: state.instanceId,
+      Status: state.status,
+      CreatedAt: state.createdAt,
+      UpdatedAt: state.updatedAt,
+      ExecutionId: state.executionId,
+    },
+    data,
+  };
+}
+
+export function orchestrationFromRows(instanceId: string, rows: LoadedRow[]): OrchestrationState | undefined {
+  const stateRow = rows.find((r) => r.rowKey === STATE_ROW);
+  if (!stateRow || stateRow.columns.Kind !== 'orchestration') return undefined;
+  const data = stateRow.data as OrchestrationRowData;
+  const history = rows
+    .filter((r) => r.rowKey.startsWith('H-'))
+    .map((r) => ({ seq: Number(r.rowKey.slice(2)), event: r.data as HistoryEvent }))
+    .filter((h) => h.seq >= data.historyStart && h.seq < data.historyNext)
+    .sort((a, b) => a.seq - b.seq)
+    .map((h) => h.event);
+  const consumed = new Set<string>();
+  for (const e of history) if (e.MessageId) consumed.add(e.MessageId);
+  return {
+    instanceId,
+    name: data.name,
+    version: data.version,
+    status: stateRow.columns.Status as RuntimeStatus,
+    input: data.input,
+    output: data.output,
+    customStatus: data.customStatus,
+    failure: data.failure,
+    createdAt: String(stateRow.columns.CreatedAt),
+    updatedAt: String(stateRow.columns.UpdatedAt),
+    executionId: data.executionId,
+    parent: data.parent,
+    history,
+    historyStart: data.historyStart,
+    historyNext: data.historyNext,
+    nextId: data.nextId,
+    actions: data.actions,
+    retries: data.retries,
+    consumed,
+  };
+}
+
+export interface EntityStateData {
+  exists: boolean;
+  state?: string;
+  /** Recently applied request ids: a redelivered operation is applied once. */
+  processed: string[];
+  lastOperationAt?: string;
+}
+
+export function entityStateRow(instanceId: string, data: EntityStateData): Row {
+  return {
+    rowKey: STATE_ROW,
+    columns: { Kind: 'entity', InstanceId: instanceId, Exists: data.exists, UpdatedAt: data.lastOperationAt ?? '' },
+    data,
+  };
+}
+
+export function messageRow(message: StoredMessage): Row {
+  return { rowKey: message.rowKey, columns: { VisibleAt: message.visibleAt }, data: { id: message.id, body: message.body } };
+}
+
+export function messageFromRow(row: LoadedRow): StoredMessage {
+  const data = row.data as { id: string; body: StoredMessage['body'] };
+  return { id: data.id, rowKey: row.rowKey, visibleAt: Number(row.columns.VisibleAt ?? 0), body: data.body };
+}
+
+export interface ActivityWorkItem {
+  instanceId: string;
+  executionId: string;
+  taskId: number;
+  name: string;
+  input?: string;
+  attempt: number;
+  /** Times a host started this item and then vanished (crash): bounded, to stop poison items. */
+  deliveries: number;
+}
+
+export function activityRow(item: ActivityWorkItem): Row {
+  return { rowKey: activityRowKey(item.executionId, item.taskId), data: item };
+}
+
+export interface OutboxItem {
+  target: string;
+  message: StoredMessage;
+}
+
+export function outboxRow(item: OutboxItem): Row {
+  return { rowKey: outboxRowKey(item.message.id), data: item };
+}

@@ -1,0 +1,748 @@
+/**
+ * The durable task hub: dispatches orchestration episodes, activities, entity batches and timers,
+ * with every state change stored in the table before anyone relies on it. The in-memory maps are
+ * caches and indexes of what is stored; a fresh process rebuilds them from the table.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventType, failureFromError, type HistoryEvent } from './history';
+import { insertSorted, newMessage, WakeHeap } from './inbox';
+import type { DurableInvoker } from './invoker';
+import type { Message, StoredMessage } from './messages';
+import { isRetryEvent, runEpisode, type EpisodeResult } from './orchestration-episode';
+import { TERMINAL, type OrchestrationState } from './orchestration-state';
+import {
+  activityRow,
+  activityRowKey,
+  entityStateRow,
+  historyRowKey,
+  messageFromRow,
+  messageRow,
+  orchestrationFromRows,
+  orchestrationStateRow,
+  outboxRow,
+  outboxRowKey,
+  STATE_ROW,
+  type ActivityWorkItem,
+  type EntityStateData,
+  type OutboxItem,
+} from './state-rows';
+import { decodeKey, encodeKey, type HubStore, type Row } from './table-store';
+
+export interface TaskHubOptions {
+  store: HubStore;
+  invoker: DurableInvoker;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  maxConcurrentActivities: number;
+  maxConcurrentOrchestrations: number;
+  /** Deliveries of one activity work item (each ended by a crash) before it is failed as poison. */
+  maxActivityDeliveries?: number;
+}
+
+interface Partition {
+  id: string;
+  inbox: StoredMessage[];
+  busy: boolean;
+  queued: boolean;
+  loaded: boolean;
+  orch?: OrchestrationState;
+  entity?: EntityStateData;
+  completions: { item: ActivityWorkItem; message: StoredMessage }[];
+  flushing: boolean;
+}
+
+const MAX_BATCH = 100;
+const MAX_ENTITY_BATCH = 50;
+const PROCESSED_IDS_KEPT = 2000;
+/** setTimeout's ceiling; far timers re-arm until due. */
+const MAX_WAKE_MS = 60 * 60 * 1000;
+
+export class TaskHub {
+  private readonly partitions = new Map<string, Partition>();
+  private readonly ready: string[] = [];
+  private readonly wakes = new WakeHeap();
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = Infinity;
+  private readonly activityQueue: ActivityWorkItem[] = [];
+  private runningActivities = 0;
+  private runningPartitions = 0;
+  private stopped = false;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: TaskHubOptions) {}
+
+  get store(): HubStore {
+    return this.options.store;
+  }
+
+  // ---------------------------------------------------------------- start-up recovery
+
+  async start(): Promise<void> {
+    const { store } = this.options;
+    for (const row of await store.scanPrefix('O-')) {
+      await this.sendOutbox(row.partition, [row.data as OutboxItem]);
+    }
+    const maxDeliveries = this.options.maxActivityDeliveries ?? 5;
+    for (const row of await store.scanPrefix('A-')) {
+      const item = row.data as ActivityWorkItem;
+      item.deliveries += 1;
+      if (item.deliveries > maxDeliveries) {
+        this.options.log('error', `Activity '${item.name}' (${item.instanceId}#${item.taskId}) crashed the host ${item.deliveries - 1} times; failing it.`);
+        this.completeActivity(item, {
+          ok: false,
+          reason: `Activity '${item.name}' was abandoned after ${item.deliveries - 1} deliveries that each ended the host process (poison work item).`,
+          details: {
+            ErrorType: 'PoisonWorkItem',
+            ErrorMessage: `Activity '${item.name}' ended the host process on each of ${item.deliveries - 1} deliveries.`,
+          },
+        });
+        continue;
+      }
+      await store.put(row.partition, [activityRow(item)]);
+      this.activityQueue.push(item);
+    }
+    for (const row of await store.scanPrefix('M-')) {
+      const p = this.partition(decodeKey(row.partition));
+      insertSorted(p.inbox, messageFromRow(row));
+    }
+    for (const p of this.partitions.values()) this.schedule(p);
+    this.pumpActivities();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+  }
+
+  /** Resolves when nothing is running or due (used by tests and benchmarks). */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return this.runningActivities === 0 && this.runningPartitions === 0 && this.ready.length === 0 && this.activityQueue.length === 0;
+  }
+
+  private checkIdle(): void {
+    if (!this.isIdle()) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  // ---------------------------------------------------------------- client operations
+
+  /** Starts an instance; returns false if one with this id is still running. */
+  async startNew(name: string, instanceId: string, input: string | undefined, version?: string): Promise<boolean> {
+    const existing = await this.getOrchestration(instanceId);
+    if (existing && !TERMINAL.has(existing.status)) return false;
+    const now = new Date().toISOString();
+    const state: OrchestrationState = {
+      instanceId,
+      name,
+      version,
+      status: 'Pending',
+      input,
+      createdAt: now,
+      updatedAt: now,
+      executionId: randomUUID(),
+      history: [],
+      historyStart: existing?.historyNext ?? 0,
+      historyNext: existing?.historyNext ?? 0,
+      nextId: 0,
+      actions: [],
+      retries: {},
+      consumed: new Set(),
+    };
+    const start = newMessage({ kind: 'ExecutionStarted', name, input, version });
+    const p = this.partition(instanceId);
+    await this.options.store.put(encodeKey(instanceId), [orchestrationStateRow(state), messageRow(start)]);
+    p.orch = state;
+    p.loaded = true;
+    insertSorted(p.inbox, start);
+    this.schedule(p);
+    return true;
+  }
+
+  /** Delivers a message to an instance's inbox (stored first, then dispatched). */
+  async send(target: string, body: Message, visibleAt = Date.now()): Promise<void> {
+    const message = newMessage(body, visibleAt);
+    await this.options.store.put(encodeKey(target), [messageRow(message)]);
+    this.accept(target, message);
+  }
+
+  async getOrchestration(instanceId: string): Promise<OrchestrationState | undefined> {
+    const cached = this.partitions.get(instanceId);
+    if (cached?.loaded && cached.orch) return cached.orch;
+    const rows = await this.options.store.loadPartition(encodeKey(instanceId));
+    return orchestrationFromRows(instanceId, rows);
+  }
+
+  async getEntity(entityId: string): Promise<EntityStateData | undefined> {
+    const cached = this.partitions.get(entityId);
+    if (cached?.loaded && cached.entity) return cached.entity;
+    const row = await this.options.store.getRow(encodeKey(entityId), STATE_ROW);
+    return row?.data as EntityStateData | undefined;
+  }
+
+  /** Deletes every row of a finished instance. Returns false if there is nothing to purge. */
+  async purge(instanceId: string): Promise<boolean> {
+    const key = encodeKey(instanceId);
+    const rows = await this.options.store.loadPartition(key);
+    const state = orchestrationFromRows(instanceId, rows);
+    if (!state || !TERMINAL.has(state.status)) return false;
+    const p = this.partitions.get(instanceId);
+    if (p?.busy) return false;
+    await this.options.store.deleteRows(key, rows.map((r) => r.rowKey));
+    this.partitions.delete(instanceId);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  private partition(id: string): Partition {
+    let p = this.partitions.get(id);
+    if (!p) {
+      p = { id, inbox: [], busy: false, queued: false, loaded: false, completions: [], flushing: false };
+      this.partitions.set(id, p);
+    }
+    return p;
+  }
+
+  private accept(target: string, message: StoredMessage): void {
+    const p = this.partition(target);
+    insertSorted(p.inbox, message);
+    this.schedule(p);
+  }
+
+  private schedule(p: Partition): void {
+    if (this.stopped) return;
+    const first = p.inbox[0];
+    if (!first) return;
+    const now = Date.now();
+    const due = p.inbox.some((m) => m.visibleAt <= now);
+    if (due) {
+      if (!p.queued && !p.busy) {
+        p.queued = true;
+        this.ready.push(p.id);
+        this.pump();
+      }
+      return;
+    }
+    const next = Math.min(...p.inbox.map((m) => m.visibleAt));
+    this.wakes.push(next, p.id);
+    this.armWake();
+  }
+
+  private armWake(): void {
+    const top = this.wakes.peek();
+    if (!top || top.at >= this.wakeAt) return;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAt = top.at;
+    this.wakeTimer = setTimeout(() => this.onWake(), Math.min(MAX_WAKE_MS, Math.max(0, top.at - Date.now())));
+    this.wakeTimer.unref?.();
+  }
+
+  private onWake(): void {
+    this.wakeAt = Infinity;
+    this.wakeTimer = undefined;
+    const now = Date.now();
+    for (let top = this.wakes.peek(); top && top.at <= now; top = this.wakes.peek()) {
+      this.wakes.pop();
+      const p = this.partitions.get(top.key);
+      if (p) this.schedule(p);
+    }
+    this.armWake();
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.runningPartitions < this.options.maxConcurrentOrchestrations && this.ready.length > 0) {
+      const id = this.ready.shift()!;
+      const p = this.partitions.get(id);
+      if (!p) continue;
+      p.queued = false;
+      if (p.busy) continue;
+      p.busy = true;
+      this.runningPartitions++;
+      void this.process(p).finally(() => {
+        p.busy = false;
+        this.runningPartitions--;
+        this.schedule(p);
+        this.evictIfDone(p);
+        this.pump();
+        this.checkIdle();
+      });
+    }
+  }
+
+  private evictIfDone(p: Partition): void {
+    const finished = p.orch ? TERMINAL.has(p.orch.status) : false;
+    if (finished && p.inbox.length === 0 && !p.busy && !p.queued && p.completions.length === 0) {
+      this.partitions.delete(p.id);
+    }
+  }
+
+  private async process(p: Partition): Promise<void> {
+    try {
+      if (!p.loaded) await this.load(p);
+      const now = Date.now();
+      const visible = p.inbox.filter((m) => m.visibleAt <= now);
+      if (visible.length === 0) return;
+      if (p.id.startsWith('@')) await this.processEntity(p, visible);
+      else await this.processOrchestration(p, visible);
+    } catch (err) {
+      this.options.log('error', `Work on '${p.id}' failed and will be retried: ${(err as Error).stack ?? String(err)}`);
+      p.loaded = false;
+      p.orch = undefined;
+      p.entity = undefined;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  private async load(p: Partition): Promise<void> {
+    const rows = await this.options.store.loadPartition(encodeKey(p.id));
+    for (const row of rows) if (row.rowKey.startsWith('M-')) insertSorted(p.inbox, messageFromRow(row));
+    const stored = new Set(rows.map((r) => r.rowKey));
+    // Messages consumed by a commit this process has already made are gone from storage.
+    p.inbox = p.inbox.filter((m) => stored.has(m.rowKey));
+    if (p.id.startsWith('@')) {
+      const stateRow = rows.find((r) => r.rowKey === STATE_ROW);
+      p.entity = (stateRow?.data as EntityStateData | undefined) ?? { exists: false, processed: [] };
+    } else {
+      p.orch = orchestrationFromRows(p.id, rows);
+    }
+    p.loaded = true;
+  }
+
+  // ---------------------------------------------------------------- orchestrations
+
+  private async processOrchestration(p: Partition, visible: StoredMessage[]): Promise<void> {
+    let state = p.orch;
+    const discard: StoredMessage[] = [];
+
+    if (!state || TERMINAL.has(state.status)) {
+      const startIdx = visible.findIndex((m) => m.body.kind === 'ExecutionStarted' && !state?.consumed.has(m.id));
+      if (startIdx < 0) {
+        await this.discard(p, visible);
+        return;
+      }
+      discard.push(...visible.slice(0, startIdx));
+      const start = visible[startIdx]!;
+      state = this.freshExecution(p.id, state, start);
+      p.orch = state;
+      visible = visible.slice(startIdx);
+    }
+
+    const terminate = visible.find((m) => m.body.kind === 'Terminate');
+    if (terminate && terminate.body.kind === 'Terminate') {
+      await this.finishControl(p, state, [...discard, ...visible], 'Terminated', terminate.body.reason);
+      return;
+    }
+    const control = visible.filter((m) => m.body.kind === 'Suspend' || m.body.kind === 'Resume');
+    if (control.length > 0) {
+      const last = control[control.length - 1]!;
+      const suspend = last.body.kind === 'Suspend';
+      if ((state.status === 'Suspended') !== suspend && state.status !== 'Pending') {
+        await this.finishControl(p, state, [...discard, ...control], suspend ? 'Suspended' : 'Running', (last.body as { reason?: string }).reason);
+      } else {
+        await this.discard(p, [...discard, ...control]);
+      }
+      return;
+    }
+    if (state.status === 'Suspended') {
+      if (discard.length > 0) await this.discard(p, discard);
+      return;
+    }
+
+    const batch: StoredMessage[] = [];
+    for (const m of visible) {
+      if (state.consumed.has(m.id) || isStale(state, m.body)) {
+        discard.push(m);
+        continue;
+      }
+      if (m.body.kind === 'ExecutionStarted' && state.history.length > 0) {
+        discard.push(m); // a duplicate start of a running instance
+        continue;
+      }
+      const lone = isRetryEvent(state, m.body);
+      if (lone && batch.length > 0) break;
+      batch.push(m);
+      if (lone || batch.length >= MAX_BATCH) break;
+    }
+    if (batch.length === 0) {
+      await this.discard(p, discard);
+      return;
+    }
+    await this.runAndCommit(p, state, batch, discard);
+  }
+
+  private freshExecution(instanceId: string, previous: OrchestrationState | undefined, start: StoredMessage): OrchestrationState {
+    const body = start.body as Extract<Message, { kind: 'ExecutionStarted' }>;
+    const now = new Date().toISOString();
+    const sameRun = previous?.status === 'Pending';
+    return {
+      instanceId,
+      name: body.name,
+      version: body.version,
+      status: 'Pending',
+      input: body.input,
+      createdAt: sameRun && previous ? previous.createdAt : now,
+      updatedAt: now,
+      executionId: sameRun && previous ? previous.executionId : randomUUID(),
+      parent: body.parent,
+      history: [],
+      historyStart: previous?.historyNext ?? 0,
+      historyNext: previous?.historyNext ?? 0,
+      nextId: 0,
+      actions: [],
+      retries: {},
+      consumed: new Set(),
+    };
+  }
+
+  private async runAndCommit(p: Partition, state: OrchestrationState, batch: StoredMessage[], discard: StoredMessage[]): Promise<void> {
+    const first = batch[0]!.body;
+    if (first.kind === 'ExecutionStarted') {
+      state.parent = first.parent;
+      state.input = first.input;
+      state.name = first.name;
+    }
+    if (!this.options.invoker.has('orchestration', state.name)) {
+      const episode = failedWithoutRunning(state, batch, `The function '${state.name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+      await this.commitEpisode(p, state, batch, discard, episode);
+      return;
+    }
+    const episode = await runEpisode(state, batch, new Date(), (payload) => this.options.invoker.runOrchestrator(state.name, payload));
+    await this.commitEpisode(p, state, batch, discard, episode);
+  }
+
+  private async commitEpisode(
+    p: Partition,
+    state: OrchestrationState,
+    batch: StoredMessage[],
+    discard: StoredMessage[],
+    episode: EpisodeResult,
+  ): Promise<void> {
+    const now = new Date();
+    const writes: Row[] = [];
+    episode.events.forEach((event, i) => writes.push({ rowKey: historyRowKey(state.historyNext + i), data: event }));
+    state.historyNext += episode.events.length;
+
+    const activities: ActivityWorkItem[] = episode.effects.activities.map((a) => ({
+      instanceId: state.instanceId,
+      executionId: state.executionId,
+      taskId: a.taskId,
+      name: a.name,
+      input: a.input,
+      attempt: a.attempt,
+      deliveries: 0,
+    }));
+    for (const item of activities) writes.push(activityRow(item));
+
+    const selfMessages: StoredMessage[] = [];
+    for (const t of episode.effects.timers) {
+      selfMessages.push(newMessage({ kind: 'TimerFired', executionId: state.executionId, timerId: t.timerId, fireAt: t.fireAt }, Date.parse(t.fireAt)));
+    }
+    for (const m of episode.effects.selfMessages) selfMessages.push(newMessage(m.message, m.visibleAt));
+
+    const outbox: OutboxItem[] = episode.effects.outbound.map((o) => ({ target: o.target, message: newMessage(o.message) }));
+    const { outcome } = episode;
+    const previousHistoryStart = state.historyStart;
+    if (episode.customStatus !== undefined) state.customStatus = episode.customStatus;
+    state.updatedAt = now.toISOString();
+    if (outcome.kind === 'running') {
+      state.status = 'Running';
+    } else if (outcome.kind === 'completed') {
+      state.status = 'Completed';
+      state.output = outcome.output;
+      if (state.parent) outbox.push(this.toParent(state, { kind: 'SubOrchestrationCompleted', executionId: state.parent.executionId, taskId: state.parent.taskId, result: outcome.output }));
+    } else if (outcome.kind === 'failed') {
+      state.status = 'Failed';
+      state.failure = { message: outcome.message, details: outcome.details };
+      state.output = JSON.stringify(outcome.message);
+      if (state.parent) {
+        outbox.push(
+          this.toParent(state, {
+            kind: 'SubOrchestrationFailed',
+            executionId: state.parent.executionId,
+            taskId: state.parent.taskId,
+            reason: outcome.message,
+            details: outcome.details ?? { ErrorType: 'OrchestrationFailed', ErrorMessage: outcome.message },
+          }),
+        );
+      }
+    } else {
+      const carried = unconsumedEvents(state);
+      selfMessages.push(newMessage({ kind: 'ExecutionStarted', name: state.name, input: outcome.input, version: state.version, parent: state.parent }));
+      for (const e of carried) selfMessages.push(newMessage({ kind: 'EventRaised', name: e.Name ?? '', input: e.Input }));
+      state.status = 'Running';
+      state.input = outcome.input;
+      state.output = undefined;
+      state.executionId = randomUUID();
+      state.history = [];
+      state.historyStart = state.historyNext;
+      state.nextId = 0;
+      state.actions = [];
+      state.retries = {};
+      state.consumed = new Set([...batch.map((m) => m.id)]);
+    }
+    for (const m of selfMessages) writes.push(messageRow(m));
+    for (const o of outbox) writes.push(outboxRow(o));
+
+    await this.options.store.commit(encodeKey(state.instanceId), {
+      writes,
+      final: [orchestrationStateRow(state)],
+      deletes: [...batch, ...discard].map((m) => m.rowKey),
+    });
+
+    const consumed = new Set([...batch, ...discard].map((m) => m.rowKey));
+    p.inbox = p.inbox.filter((m) => !consumed.has(m.rowKey));
+    for (const m of selfMessages) insertSorted(p.inbox, m);
+    for (const item of activities) this.activityQueue.push(item);
+    this.pumpActivities();
+    if (outbox.length > 0) void this.sendOutbox(encodeKey(state.instanceId), outbox);
+    if (outcome.kind === 'continuedAsNew') void this.dropHistory(state.instanceId, previousHistoryStart, state.historyStart);
+  }
+
+  private toParent(state: OrchestrationState, body: Message): OutboxItem {
+    return { target: state.parent!.instanceId, message: newMessage(body) };
+  }
+
+  private async finishControl(p: Partition, state: OrchestrationState, consumedMessages: StoredMessage[], status: 'Terminated' | 'Suspended' | 'Running', reason?: string): Promise<void> {
+    const now = new Date().toISOString();
+    const type = status === 'Terminated' ? EventType.ExecutionTerminated : status === 'Suspended' ? EventType.ExecutionSuspended : EventType.ExecutionResumed;
+    const event: HistoryEvent = { EventType: type, EventId: -1, IsPlayed: true, Timestamp: now, Input: reason === undefined ? undefined : JSON.stringify(reason) };
+    const outbox: OutboxItem[] = [];
+    state.status = status;
+    state.updatedAt = now;
+    if (status === 'Terminated') {
+      state.output = JSON.stringify(reason ?? '');
+      if (state.parent) {
+        outbox.push(this.toParent(state, { kind: 'SubOrchestrationFailed', executionId: state.parent.executionId, taskId: state.parent.taskId, reason: `Terminated: ${reason ?? ''}`, details: { ErrorType: 'Terminated', ErrorMessage: reason ?? 'terminated' } }));
+      }
+    }
+    const writes: Row[] = [{ rowKey: historyRowKey(state.historyNext), data: event }, ...outbox.map(outboxRow)];
+    state.historyNext += 1;
+    state.history.push(event);
+    await this.options.store.commit(encodeKey(state.instanceId), { writes, final: [orchestrationStateRow(state)], deletes: consumedMessages.map((m) => m.rowKey) });
+    const gone = new Set(consumedMessages.map((m) => m.rowKey));
+    p.inbox = p.inbox.filter((m) => !gone.has(m.rowKey));
+    if (outbox.length > 0) void this.sendOutbox(encodeKey(state.instanceId), outbox);
+  }
+
+  private async discard(p: Partition, messages: StoredMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.options.store.deleteRows(encodeKey(p.id), messages.map((m) => m.rowKey));
+    const gone = new Set(messages.map((m) => m.rowKey));
+    p.inbox = p.inbox.filter((m) => !gone.has(m.rowKey));
+  }
+
+  private async dropHistory(instanceId: string, from: number, to: number): Promise<void> {
+    const keys: string[] = [];
+    for (let seq = from; seq < to; seq++) keys.push(historyRowKey(seq));
+    try {
+      await this.options.store.deleteRows(encodeKey(instanceId), keys);
+    } catch (err) {
+      this.options.log('warn', `Could not drop old history of '${instanceId}': ${String(err)}`);
+    }
+  }
+
+  // ---------------------------------------------------------------- outbox
+
+  private async sendOutbox(sourceKey: string, items: OutboxItem[]): Promise<void> {
+    try {
+      for (const item of items) {
+        await this.options.store.put(encodeKey(item.target), [messageRow(item.message)]);
+        this.accept(item.target, item.message);
+      }
+      await this.options.store.deleteRows(sourceKey, items.map((i) => outboxRowKey(i.message.id)));
+    } catch (err) {
+      this.options.log('error', `Sending messages from '${decodeKey(sourceKey)}' failed; retrying: ${String(err)}`);
+      setTimeout(() => void this.sendOutbox(sourceKey, items), 1000).unref?.();
+    }
+  }
+
+  // ---------------------------------------------------------------- activities
+
+  private pumpActivities(): void {
+    while (!this.stopped && this.runningActivities < this.options.maxConcurrentActivities && this.activityQueue.length > 0) {
+      const item = this.activityQueue.shift()!;
+      this.runningActivities++;
+      void this.runActivity(item).finally(() => {
+        this.runningActivities--;
+        this.pumpActivities();
+        this.checkIdle();
+      });
+    }
+  }
+
+  private async runActivity(item: ActivityWorkItem): Promise<void> {
+    let outcome;
+    if (!this.options.invoker.has('activity', item.name)) {
+      outcome = {
+        ok: false as const,
+        reason: `The function '${item.name}' doesn't exist, is disabled, or is not an activity function.`,
+        details: { ErrorType: 'FunctionNotFound', ErrorMessage: `The function '${item.name}' doesn't exist, is disabled, or is not an activity function.` },
+      };
+    } else {
+      try {
+        outcome = await this.options.invoker.runActivity(item.name, item.input);
+      } catch (err) {
+        const f = failureFromError(err);
+        outcome = { ok: false as const, reason: f.reason, details: f.details };
+      }
+    }
+    await this.completeActivity(item, outcome);
+  }
+
+  /** Stores the result in the orchestration's inbox and removes the work item, in one transaction. */
+  private completeActivity(item: ActivityWorkItem, outcome: Awaited<ReturnType<DurableInvoker['runActivity']>>): Promise<void> {
+    const body: Message = outcome.ok
+      ? { kind: 'TaskCompleted', executionId: item.executionId, taskId: item.taskId, result: outcome.result }
+      : { kind: 'TaskFailed', executionId: item.executionId, taskId: item.taskId, reason: outcome.reason, details: outcome.details };
+    const p = this.partition(item.instanceId);
+    return new Promise((resolve) => {
+      p.completions.push({ item, message: newMessage(body) });
+      void this.flushCompletions(p).then(resolve, resolve);
+    });
+  }
+
+  /** Group commit: results that finish while a write is in flight go out together in the next one. */
+  private async flushCompletions(p: Partition): Promise<void> {
+    if (p.flushing) return;
+    p.flushing = true;
+    try {
+      while (p.completions.length > 0) {
+        const group = p.completions.splice(0, 50);
+        const key = encodeKey(p.id);
+        try {
+          await this.options.store.commit(key, {
+            writes: [],
+            final: group.map((c) => messageRow(c.message)),
+            deletes: group.map((c) => activityRowKey(c.item.executionId, c.item.taskId)),
+          });
+        } catch (err) {
+          this.options.log('error', `Storing activity results for '${p.id}' failed; retrying: ${String(err)}`);
+          p.completions.unshift(...group);
+          await new Promise((r) => setTimeout(r, 1000));
+          continue;
+        }
+        for (const c of group) insertSorted(p.inbox, c.message);
+        this.schedule(p);
+      }
+    } finally {
+      p.flushing = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- entities
+
+  private async processEntity(p: Partition, visible: StoredMessage[]): Promise<void> {
+    const entity = p.entity ?? { exists: false, processed: [] };
+    const processed = new Set(entity.processed);
+    const batch: StoredMessage[] = [];
+    const skip: StoredMessage[] = [];
+    for (const m of visible) {
+      if (m.body.kind !== 'EntityOperation' || processed.has(m.body.id)) skip.push(m);
+      else if (batch.length < MAX_ENTITY_BATCH) batch.push(m);
+    }
+    if (batch.length === 0) {
+      await this.discard(p, skip);
+      return;
+    }
+    const { name, key } = parseEntityId(p.id);
+    const fn = this.options.invoker.entityFunction(name);
+    const ops = batch.map((m) => m.body as Extract<Message, { kind: 'EntityOperation' }>);
+    let result;
+    if (!fn) {
+      const error = JSON.stringify({ message: `The entity '${name}' is not registered.` });
+      result = { entityExists: entity.exists, entityState: entity.state, results: ops.map(() => ({ isError: true, result: error })), signals: [] };
+    } else {
+      result = await this.options.invoker.runEntity(fn, {
+        self: { name, key },
+        exists: entity.exists,
+        state: entity.state ?? null,
+        batch: ops.map((op) => ({ id: op.id, name: op.operation, input: op.input, isSignal: op.signal })),
+      });
+    }
+    const outbox: OutboxItem[] = [];
+    ops.forEach((op, i) => {
+      if (op.signal || !op.parent) return;
+      const r = result.results[i] ?? { isError: true, result: JSON.stringify({ message: 'The entity returned no result for this operation.' }) };
+      const response: { result?: string; exceptionType?: string } = { result: r.result };
+      if (r.isError) response.exceptionType = 'Error';
+      outbox.push({ target: op.parent, message: newMessage({ kind: 'EventRaised', name: op.id, input: JSON.stringify(response) }) });
+    });
+    for (const s of result.signals) {
+      outbox.push({
+        target: `@${s.target.name.toLowerCase()}@${s.target.key}`,
+        message: newMessage({ kind: 'EntityOperation', id: randomUUID(), operation: s.name, input: s.input || undefined, signal: true }),
+      });
+    }
+    const next: EntityStateData = {
+      exists: result.entityExists,
+      state: result.entityExists ? result.entityState : undefined,
+      processed: [...entity.processed, ...ops.map((o) => o.id)].slice(-PROCESSED_IDS_KEPT),
+      lastOperationAt: new Date().toISOString(),
+    };
+    await this.options.store.commit(encodeKey(p.id), {
+      writes: outbox.map(outboxRow),
+      final: [entityStateRow(p.id, next)],
+      deletes: [...batch, ...skip].map((m) => m.rowKey),
+    });
+    p.entity = next;
+    const gone = new Set([...batch, ...skip].map((m) => m.rowKey));
+    p.inbox = p.inbox.filter((m) => !gone.has(m.rowKey));
+    if (outbox.length > 0) void this.sendOutbox(encodeKey(p.id), outbox);
+  }
+}
+
+export function parseEntityId(id: string): { name: string; key: string } {
+  const at = id.indexOf('@', 1);
+  return { name: id.slice(1, at), key: id.slice(at + 1) };
+}
+
+function isStale(state: OrchestrationState, body: Message): boolean {
+  return 'executionId' in body && body.executionId !== state.executionId;
+}
+
+/** Events raised to this execution that no waitForExternalEvent took: they move to the next one. */
+function unconsumedEvents(state: OrchestrationState): HistoryEvent[] {
+  const waits = new Map<string, number>();
+  for (const sig of state.actions) {
+    if (sig.startsWith('WaitForExternalEvent:')) {
+      const name = sig.slice('WaitForExternalEvent:'.length).toLowerCase();
+      waits.set(name, (waits.get(name) ?? 0) + 1);
+    }
+  }
+  const entityRequests = new Set<string>();
+  for (const e of state.history) {
+    if (e.EventType === EventType.EventSent && e.Input) {
+      try {
+        entityRequests.add((JSON.parse(e.Input) as { id: string }).id);
+      } catch {
+        // not an entity request
+      }
+    }
+  }
+  const raised = state.history.filter((e) => e.EventType === EventType.EventRaised && !entityRequests.has(e.Name ?? ''));
+  const out: HistoryEvent[] = [];
+  const seen = new Map<string, number>();
+  for (const e of raised) {
+    const name = (e.Name ?? '').toLowerCase();
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    if (n > (waits.get(name) ?? 0)) out.push(e);
+  }
+  return out;
+}
+
+function failedWithoutRunning(state: OrchestrationState, batch: StoredMessage[], message: string): EpisodeResult {
+  const timestamp = new Date().toISOString();
+  const events: HistoryEvent[] = [
+    { EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: true, Timestamp: timestamp },
+    ...batch.map((m) => ({ EventType: EventType.GenericEvent, EventId: -1, IsPlayed: true, Timestamp: timestamp, MessageId: m.id })),
+    { EventType: EventType.ExecutionFailed, EventId: -1, IsPlayed: true, Timestamp: timestamp, Reason: message },
+    { EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: true, Timestamp: timestamp },
+  ];
+  state.history.push(...events);
+  return { events, effects: { activities: [], timers: [], selfMessages: [], outbound: [] }, outcome: { kind: 'failed', message } };
+}

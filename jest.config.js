@@ -1,0 +1,35 @@
+/**
+ * Test projects: fast pure tests run in parallel; integration tests share one devhost stack
+ * (Azurite, the Cosmos emulator and the host) started by the global setup on free ports.
+ * @type {import('jest').Config}
+ */
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }];
+const base = {
+  transform: { '^.+\\.ts$': swc },
+  testEnvironment: 'node',
+  // The Functions worker injects @azure/functions-core; in-process tests get devhost's registry.
+  moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/devhost/testing/functions-core-module.ts' },
+};
+
+module.exports = {
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: [
+        '<rootDir>/test/unit/**/*.test.ts',
+        '<rootDir>/test/entities/**/*.test.ts',
+        '<rootDir>/test/orchestrators/**/*.test.ts',
+        '<rootDir>/test/conformance/**/*.test.ts',
+      ],
+    },
+    {
+      ...base,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+      testTimeout: 120000,
+    },
+  ],
+};
