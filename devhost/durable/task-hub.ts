@@ -36,6 +36,8 @@ export interface TaskHubOptions {
   maxConcurrentOrchestrations: number;
   /** Deliveries of one activity work item (each ended by a crash) before it is failed as poison. */
   maxActivityDeliveries?: number;
+  /** Log every dispatch (DEVHOST_TRACE=1). */
+  trace?: boolean;
 }
 
 interface Partition {
@@ -74,6 +76,10 @@ export class TaskHub {
     return this.options.store;
   }
 
+  private trace(message: string): void {
+    if (this.options.trace) this.options.log('info', message);
+  }
+
   // ---------------------------------------------------------------- start-up recovery
 
   async start(): Promise<void> {
@@ -84,6 +90,7 @@ export class TaskHub {
     const maxDeliveries = this.options.maxActivityDeliveries ?? 5;
     for (const row of await store.scanPrefix('A-')) {
       const item = row.data as ActivityWorkItem;
+      this.trace(`recovered work item ${item.name} ${item.instanceId}#${item.taskId}`);
       item.deliveries += 1;
       if (item.deliveries > maxDeliveries) {
         this.options.log('error', `Activity '${item.name}' (${item.instanceId}#${item.taskId}) crashed the host ${item.deliveries - 1} times; failing it.`);
@@ -298,11 +305,13 @@ export class TaskHub {
   }
 
   private async load(p: Partition): Promise<void> {
+    const knownBefore = new Set(p.inbox.map((m) => m.rowKey));
     const rows = await this.options.store.loadPartition(encodeKey(p.id));
     for (const row of rows) if (row.rowKey.startsWith('M-')) insertSorted(p.inbox, messageFromRow(row));
     const stored = new Set(rows.map((r) => r.rowKey));
-    // Messages consumed by a commit this process has already made are gone from storage.
-    p.inbox = p.inbox.filter((m) => stored.has(m.rowKey));
+    // Drop what storage no longer has (consumed by a commit whose bookkeeping was lost), but
+    // keep messages delivered while the partition was loading: they are newer than the read.
+    p.inbox = p.inbox.filter((m) => stored.has(m.rowKey) || !knownBefore.has(m.rowKey));
     if (p.id.startsWith('@')) {
       const stateRow = rows.find((r) => r.rowKey === STATE_ROW);
       p.entity = (stateRow?.data as EntityStateData | undefined) ?? { exists: false, processed: [] };
@@ -584,7 +593,9 @@ export class TaskHub {
       };
     } else {
       try {
+        this.trace(`activity start ${item.name} ${item.instanceId}#${item.taskId}`);
         outcome = await this.options.invoker.runActivity(item.name, item.input);
+        this.trace(`activity done ${item.name} ${item.instanceId}#${item.taskId} ok=${String(outcome.ok)}`);
       } catch (err) {
         const f = failureFromError(err);
         outcome = { ok: false as const, reason: f.reason, details: f.details };

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     log: (level, message) => log(level, message),
     maxConcurrentActivities: config.maxConcurrentActivities,
     maxConcurrentOrchestrations: config.maxConcurrentOrchestrations,
+    trace: process.env.DEVHOST_TRACE === '1',
   });
   const managementUrls = (instanceId: string): Record<string, string> => {
     const payload = durableClientPayload({ hubName: config.hubName, publicBaseUrl, rpcBaseUrl, systemKey: config.functionKey }).managementUrls as Record<string, string>;

@@ -21,10 +21,15 @@ export class DurableHarness {
   readonly store = new MemoryStore();
   private counter = 0;
 
-  constructor(readonly registry: Registry = globalRegistry(), options: HarnessOptions = {}) {
+  constructor(
+    readonly registry: Registry = globalRegistry(),
+    options: HarnessOptions = {},
+  ) {
     const log = options.log ?? ((level, message) => level === 'error' && console.error(message));
     const invoker = new Invoker(registry, log);
-    const clientPayload = () => ({ string: JSON.stringify({ taskHubName: 'harness', creationUrls: {}, managementUrls: {} }) });
+    const clientPayload = () => ({
+      string: JSON.stringify({ taskHubName: 'harness', creationUrls: {}, managementUrls: {} }),
+    });
     this.hub = new TaskHub({
       store: this.store,
       invoker: new FunctionsDurableInvoker(registry, invoker, clientPayload),
@@ -43,14 +48,26 @@ export class DurableHarness {
     this.hub.stop();
   }
 
-  async startOrchestration(name: string, input?: unknown, instanceId = `test-${++this.counter}`): Promise<string> {
-    const ok = await this.hub.startNew(name, instanceId, input === undefined ? undefined : JSON.stringify(input));
+  async startOrchestration(
+    name: string,
+    input?: unknown,
+    instanceId = `test-${++this.counter}`,
+  ): Promise<string> {
+    const ok = await this.hub.startNew(
+      name,
+      instanceId,
+      input === undefined ? undefined : JSON.stringify(input),
+    );
     if (!ok) throw new Error(`Instance ${instanceId} is already running.`);
     return instanceId;
   }
 
   async raiseEvent(instanceId: string, name: string, data?: unknown): Promise<void> {
-    await this.hub.send(instanceId, { kind: 'EventRaised', name, input: JSON.stringify(data ?? null) });
+    await this.hub.send(instanceId, {
+      kind: 'EventRaised',
+      name,
+      input: JSON.stringify(data ?? null),
+    });
   }
 
   async status(instanceId: string): Promise<OrchestrationState | undefined> {
@@ -63,7 +80,10 @@ export class DurableHarness {
     for (;;) {
       const state = await this.hub.getOrchestration(instanceId);
       if (state && ['Completed', 'Failed', 'Terminated'].includes(state.status)) return state;
-      if (Date.now() > deadline) throw new Error(`Instance ${instanceId} did not finish within ${timeoutMs} ms (status ${state?.status ?? 'unknown'}).`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `Instance ${instanceId} did not finish within ${timeoutMs} ms (status ${state?.status ?? 'unknown'}).`,
+        );
       await new Promise((r) => setTimeout(r, 5));
     }
   }

@@ -1,0 +1,115 @@
+/**
+ * BlobStore over @azure/storage-blob: a connection string (Azurite, keys) or an account URL with
+ * DefaultAzureCredential (managed identity in Azure). Containers are created on first use, once
+ * per process, so a fresh storage account needs no setup step.
+ */
+import { BlobServiceClient, RestError } from '@azure/storage-blob';
+import type { StorageConfig } from '../config';
+import { defaultAzureCredential } from './azure-credential';
+import type { BlobProperties, BlobStore, PutOptions, StoredBlob } from '../ports/blob-store';
+
+const PING_TIMEOUT_MS = 5000;
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof RestError && error.statusCode === 404;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function createBlobServiceClient(config: StorageConfig): BlobServiceClient {
+  return config.kind === 'connectionString'
+    ? BlobServiceClient.fromConnectionString(config.connectionString)
+    : new BlobServiceClient(config.accountUrl, defaultAzureCredential());
+}
+
+export function createAzureBlobStore(
+  service: BlobServiceClient,
+  options: { pingContainer: string },
+): BlobStore {
+  const ready = new Map<string, Promise<void>>();
+
+  const ensureContainer = (name: string): Promise<void> => {
+    let pending = ready.get(name);
+    if (pending === undefined) {
+      pending = service
+        .getContainerClient(name)
+        .createIfNotExists()
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          // Forget the failure so the next call tries again.
+          ready.delete(name);
+          throw error;
+        });
+      ready.set(name, pending);
+    }
+    return pending;
+  };
+
+  const toProperties = (response: {
+    etag?: string;
+    contentType?: string;
+    contentLength?: number;
+    metadata?: Record<string, string>;
+  }): BlobProperties => ({
+    etag: response.etag ?? '',
+    contentType: response.contentType ?? null,
+    contentLength: response.contentLength ?? 0,
+    metadata: response.metadata ?? {},
+  });
+
+  return {
+    async put(container: string, name: string, data: Buffer, put: PutOptions) {
+      await ensureContainer(container);
+      const response = await service
+        .getContainerClient(container)
+        .getBlockBlobClient(name)
+        .uploadData(data, {
+          blobHTTPHeaders: {
+            blobContentType: put.contentType,
+            ...(put.cacheControl === undefined ? {} : { blobCacheControl: put.cacheControl }),
+          },
+          ...(put.metadata === undefined ? {} : { metadata: put.metadata }),
+        });
+      if (response.etag === undefined)
+        throw new Error(`Upload of ${container}/${name} gave no ETag`);
+      return { etag: response.etag };
+    },
+
+    async get(container: string, name: string): Promise<StoredBlob | undefined> {
+      try {
+        const response = await service.getContainerClient(container).getBlobClient(name).download();
+        if (response.readableStreamBody === undefined) {
+          throw new Error(`Download of ${container}/${name} returned no body`);
+        }
+        const data = await readAll(response.readableStreamBody);
+        return { ...toProperties(response), contentLength: data.length, data };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async properties(container: string, name: string): Promise<BlobProperties | undefined> {
+      try {
+        return toProperties(
+          await service.getContainerClient(container).getBlobClient(name).getProperties(),
+        );
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async ping(): Promise<void> {
+      await service
+        .getContainerClient(options.pingContainer)
+        .exists({ abortSignal: AbortSignal.timeout(PING_TIMEOUT_MS) });
+    },
+  };
+}

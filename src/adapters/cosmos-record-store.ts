@@ -1,0 +1,129 @@
+/**
+ * RecordStore over @azure/cosmos. One container partitioned on `/id`: every read and write is a
+ * point operation on one partition; only the listing fans out, newest first.
+ */
+import { type Container, CosmosClient, type SqlQuerySpec } from '@azure/cosmos';
+import type { CosmosConfig } from '../config';
+import { defaultAzureCredential } from './azure-credential';
+import { AppError } from '../domain/errors';
+import { type ImageRecord, toImageRecord } from '../domain/record';
+import type { ListOptions, RecordPage, RecordStore } from '../ports/record-store';
+
+const PING_TIMEOUT_MS = 5000;
+
+function statusCodeOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (typeof code === 'number') return code;
+  return typeof statusCode === 'number' ? statusCode : undefined;
+}
+
+export function createCosmosClient(config: CosmosConfig): CosmosClient {
+  // Emulators advertise an https:// endpoint they do not serve; over plain http the configured
+  // endpoint is the only one, so discovery is off. Real accounts (always https) keep it for
+  // regional failover.
+  const connectionPolicy = config.endpoint.startsWith('http://')
+    ? { enableEndpointDiscovery: false }
+    : undefined;
+  const auth =
+    config.key === undefined ? { aadCredentials: defaultAzureCredential() } : { key: config.key };
+  return new CosmosClient({
+    endpoint: config.endpoint,
+    ...auth,
+    ...(connectionPolicy === undefined ? {} : { connectionPolicy }),
+  });
+}
+
+export function createCosmosRecordStore(client: CosmosClient, config: CosmosConfig): RecordStore {
+  let ready: Promise<Container> | undefined;
+
+  const open = async (): Promise<Container> => {
+    try {
+      const { database } = await client.databases.createIfNotExists({ id: config.database });
+      const { container } = await database.containers.createIfNotExists({
+        id: config.container,
+        partitionKey: { paths: ['/id'] },
+      });
+      return container;
+    } catch (error) {
+      // With Entra ID, data-plane roles cannot create databases; infrastructure did that.
+      if (statusCodeOf(error) === 403) {
+        return client.database(config.database).container(config.container);
+      }
+      throw error;
+    }
+  };
+
+  const container = (): Promise<Container> => {
+    ready ??= open().catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+
+  return {
+    async get(id: string): Promise<ImageRecord | undefined> {
+      const { resource } = await (await container()).item(id, id).read<Record<string, unknown>>();
+      return resource === undefined ? undefined : toImageRecord(resource);
+    },
+
+    async insertIfAbsent(record: ImageRecord): Promise<boolean> {
+      try {
+        await (await container()).items.create(record);
+        return true;
+      } catch (error) {
+        if (statusCodeOf(error) === 409) return false;
+        throw error;
+      }
+    },
+
+    async upsert(record: ImageRecord): Promise<void> {
+      await (await container()).items.upsert(record);
+    },
+
+    async list(options: ListOptions): Promise<RecordPage> {
+      const query: SqlQuerySpec =
+        options.status === undefined
+          ? { query: 'SELECT * FROM c ORDER BY c.createdAt DESC' }
+          : {
+              query: 'SELECT * FROM c WHERE c.status = @status ORDER BY c.createdAt DESC',
+              parameters: [{ name: '@status', value: options.status }],
+            };
+      try {
+        const page = await (
+          await container()
+        ).items
+          .query<Record<string, unknown>>(query, {
+            maxItemCount: options.limit,
+            ...(options.continuationToken === undefined
+              ? {}
+              : { continuationToken: options.continuationToken }),
+          })
+          .fetchNext();
+        const items = page.resources
+          .map(toImageRecord)
+          .filter((record): record is ImageRecord => record !== undefined);
+        return { items, continuationToken: page.continuationToken ?? null };
+      } catch (error) {
+        const rejectedToken =
+          options.continuationToken !== undefined &&
+          (statusCodeOf(error) === 400 || error instanceof SyntaxError);
+        if (rejectedToken) {
+          throw new AppError(
+            'INVALID_QUERY',
+            'continuationToken is not a token this API returned',
+            {
+              cause: error,
+            },
+          );
+        }
+        throw error;
+      }
+    },
+
+    async ping(): Promise<void> {
+      await (await container()).read({ abortSignal: AbortSignal.timeout(PING_TIMEOUT_MS) });
+    },
+  };
+}

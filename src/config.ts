@@ -1,0 +1,182 @@
+/**
+ * Configuration, parsed once from the environment (Azure app settings or devhost's env) and passed
+ * to whatever needs it. A bad value stops the app at load time with the variable's name, rather
+ * than failing the first upload minutes later.
+ */
+import { ANALYZER_KINDS, type AnalyzerKind } from './domain/record';
+import { VARIANT_FORMATS, type VariantFormat } from './domain/variants';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+/** Where the images' blob storage is and how to authenticate to it. */
+export type StorageConfig =
+  | { readonly kind: 'connectionString'; readonly connectionString: string }
+  | { readonly kind: 'identity'; readonly accountUrl: string };
+
+export interface CosmosConfig {
+  readonly endpoint: string;
+  /** Absent: authenticate with DefaultAzureCredential. */
+  readonly key?: string;
+  readonly database: string;
+  readonly container: string;
+}
+
+export interface VisionConfig {
+  readonly endpoints: readonly string[];
+  /** Same order as endpoints; empty: authenticate with DefaultAzureCredential. */
+  readonly keys: readonly string[];
+  readonly callsPerMinute: number;
+  readonly breakerFailures: number;
+  readonly breakerSeconds: number;
+}
+
+export interface AppConfig {
+  readonly storage: StorageConfig;
+  readonly cosmos: CosmosConfig;
+  readonly analyzer: AnalyzerKind;
+  readonly vision: VisionConfig;
+  readonly maxUploadBytes: number;
+  readonly maxInputPixels: number;
+  readonly variantFormat: VariantFormat;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const MIB = 1024 * 1024;
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function required(env: Env, name: string): string {
+  const raw = value(env, name);
+  if (raw === undefined) throw new ConfigError(name, 'is required but not set');
+  return raw;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const parsed = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < 1) {
+    throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
+  }
+  return parsed;
+}
+
+function choice<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const match = allowed.find((candidate) => candidate === raw.toLowerCase());
+  if (match === undefined) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return match;
+}
+
+function httpUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  return raw;
+}
+
+function list(env: Env, name: string): string[] {
+  const raw = value(env, name);
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function storage(env: Env): StorageConfig {
+  const main = value(env, 'AzureWebJobsStorage');
+  if (main !== undefined) {
+    return /^https?:\/\//i.test(main)
+      ? { kind: 'identity', accountUrl: httpUrl('AzureWebJobsStorage', main) }
+      : { kind: 'connectionString', connectionString: main };
+  }
+  // Identity-based connections in Azure use the double-underscore settings instead.
+  const serviceUri = value(env, 'AzureWebJobsStorage__blobServiceUri');
+  if (serviceUri !== undefined) {
+    return {
+      kind: 'identity',
+      accountUrl: httpUrl('AzureWebJobsStorage__blobServiceUri', serviceUri),
+    };
+  }
+  const account = value(env, 'AzureWebJobsStorage__accountName');
+  if (account !== undefined) {
+    if (!/^[a-z0-9]{3,24}$/.test(account)) {
+      throw new ConfigError('AzureWebJobsStorage__accountName', `is not a storage account name`);
+    }
+    return { kind: 'identity', accountUrl: `https://${account}.blob.core.windows.net` };
+  }
+  throw new ConfigError('AzureWebJobsStorage', 'is required but not set');
+}
+
+function cosmosName(env: Env, name: string, fallback: string): string {
+  const raw = value(env, name) ?? fallback;
+  if (!/^[^/\\#?]{1,255}$/.test(raw)) {
+    throw new ConfigError(name, `must be 1-255 characters without / \\ # ?, got "${raw}"`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env): AppConfig {
+  const visionEndpoints = list(env, 'VISION_ENDPOINTS').map((endpoint) =>
+    httpUrl('VISION_ENDPOINTS', endpoint),
+  );
+  const visionKeys = list(env, 'VISION_KEYS');
+  if (visionKeys.length > 0 && visionKeys.length !== visionEndpoints.length) {
+    throw new ConfigError(
+      'VISION_KEYS',
+      `must list one key per VISION_ENDPOINTS entry (${visionEndpoints.length}), got ${visionKeys.length}`,
+    );
+  }
+  const analyzer = choice(
+    env,
+    'ANALYZER',
+    ANALYZER_KINDS,
+    visionEndpoints.length > 0 ? 'azure' : 'local',
+  );
+  if (analyzer === 'azure' && visionEndpoints.length === 0) {
+    throw new ConfigError('VISION_ENDPOINTS', 'is required when ANALYZER is azure');
+  }
+  const key = value(env, 'COSMOS_KEY');
+  return {
+    storage: storage(env),
+    cosmos: {
+      endpoint: httpUrl('COSMOS_ENDPOINT', required(env, 'COSMOS_ENDPOINT')),
+      ...(key === undefined ? {} : { key }),
+      database: cosmosName(env, 'COSMOS_DATABASE', 'images'),
+      container: cosmosName(env, 'COSMOS_CONTAINER', 'records'),
+    },
+    analyzer,
+    vision: {
+      endpoints: visionEndpoints,
+      keys: visionKeys,
+      callsPerMinute: positiveInt(env, 'VISION_CALLS_PER_MINUTE', 20),
+      breakerFailures: positiveInt(env, 'VISION_BREAKER_FAILURES', 5),
+      breakerSeconds: positiveInt(env, 'VISION_BREAKER_SECONDS', 30),
+    },
+    maxUploadBytes: positiveInt(env, 'MAX_UPLOAD_BYTES', 20 * MIB),
+    maxInputPixels: positiveInt(env, 'MAX_INPUT_PIXELS', 50_000_000),
+    variantFormat: choice(env, 'VARIANT_FORMAT', VARIANT_FORMATS, 'webp'),
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * The image record: the document stored in Cosmos DB and returned by `GET /api/images/{id}`.
+ */
+import type { ErrorInfo } from './errors';
+import { isErrorCode } from './errors';
+import type { ExifSummary } from './exif';
+import type { ImageFormat } from './formats';
+import { isObject } from './validate';
+import type { VariantFormat, VariantName } from './variants';
+
+export const IMAGE_STATUSES = [
+  'Accepted',
+  'Processing',
+  'Completed',
+  'CompletedWithWarnings',
+  'Failed',
+] as const;
+export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
+const FINISHED: ReadonlySet<ImageStatus> = new Set([
+  'Completed',
+  'CompletedWithWarnings',
+  'Failed',
+]);
+
+export function isImageStatus(value: unknown): value is ImageStatus {
+  return typeof value === 'string' && (IMAGE_STATUSES as readonly string[]).includes(value);
+}
+
+/** Finished records no longer change on their own; clients stop polling. */
+export function isFinished(status: ImageStatus): boolean {
+  return FINISHED.has(status);
+}
+
+export const ANALYZER_KINDS = ['azure', 'local', 'none'] as const;
+export type AnalyzerKind = (typeof ANALYZER_KINDS)[number];
+
+export type AnalysisStatus = 'Completed' | 'Deferred' | 'Failed' | 'Skipped';
+
+export interface Tag {
+  readonly name: string;
+  readonly confidence: number;
+}
+
+export interface Analysis {
+  status: AnalysisStatus;
+  provider: AnalyzerKind;
+  caption?: string;
+  tags?: Tag[];
+  text?: string;
+  colors?: string[];
+  blurhash?: string;
+  phash?: string;
+  error?: ErrorInfo;
+}
+
+export type StepStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Skipped';
+
+export interface Step {
+  name: string;
+  status: StepStatus;
+  attempts: number;
+  startedAt: string | null;
+  completedAt: string | null;
+  error?: ErrorInfo;
+}
+
+export interface SourceInfo {
+  filename: string | null;
+  contentType: string | null;
+  bytes: number | null;
+  width: number | null;
+  height: number | null;
+  format: ImageFormat | null;
+  sha256: string | null;
+}
+
+export interface VariantRecord {
+  name: VariantName;
+  width: number;
+  height: number;
+  format: VariantFormat;
+  contentType: string;
+  bytes: number;
+  url: string;
+}
+
+export interface OrchestrationRef {
+  instanceId: string;
+  /** As last known: the stored value, or the live value merged in on read. */
+  runtimeStatus: string;
+}
+
+export interface ImageRecord {
+  id: string;
+  status: ImageStatus;
+  createdAt: string;
+  updatedAt: string;
+  source: SourceInfo;
+  variants: VariantRecord[];
+  analysis: Analysis | null;
+  steps: Step[];
+  error?: ErrorInfo;
+  exif: ExifSummary | null;
+  orchestration: OrchestrationRef;
+}
+
+export interface AcceptedInit {
+  id: string;
+  now: Date;
+  filename: string | null;
+  format: ImageFormat;
+  contentType: string;
+  bytes: number;
+  sha256: string;
+  instanceId: string;
+}
+
+/** The record written when an upload is accepted, before the orchestration has looked at it. */
+export function acceptedRecord(init: AcceptedInit): ImageRecord {
+  const at = init.now.toISOString();
+  return {
+    id: init.id,
+    status: 'Accepted',
+    createdAt: at,
+    updatedAt: at,
+    source: {
+      filename: init.filename,
+      contentType: init.contentType,
+      bytes: init.bytes,
+      width: null,
+      height: null,
+      format: init.format,
+      sha256: init.sha256,
+    },
+    variants: [],
+    analysis: null,
+    steps: [],
+    exif: null,
+    orchestration: { instanceId: init.instanceId, runtimeStatus: 'Pending' },
+  };
+}
+
+function keepNonNull<T extends object>(base: T, overlay: T): T {
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(overlay)) {
+    if (value !== null && value !== undefined) (merged as Record<string, unknown>)[key] = value;
+  }
+  return merged;
+}
+
+/**
+ * What an upsert should store given the record already there. The stored `createdAt` (the upload
+ * time) wins over the orchestration's start time, and
+ * source facts already known (from the upload) are kept when the new record lacks them. Returns
+ * undefined when writing would move the same run backwards (a late duplicate of an earlier
+ * progress write arriving after the final one): at-least-once delivery must not undo a finish.
+ */
+export function mergeForSave(
+  existing: ImageRecord | undefined,
+  next: ImageRecord,
+): ImageRecord | undefined {
+  if (existing === undefined) return next;
+  const sameRun = existing.orchestration.instanceId === next.orchestration.instanceId;
+  if (sameRun && isFinished(existing.status) && !isFinished(next.status)) return undefined;
+  return {
+    ...next,
+    createdAt: existing.createdAt,
+    source: keepNonNull(existing.source, next.source),
+    exif: next.exif ?? existing.exif,
+  };
+}
+
+const RECORD_KEYS = [
+  'id',
+  'status',
+  'createdAt',
+  'updatedAt',
+  'source',
+  'variants',
+  'analysis',
+  'steps',
+  'error',
+  'exif',
+  'orchestration',
+] as const;
+
+/**
+ * A stored document as a record, without database bookkeeping (`_rid`, `_etag`, ...). Returns
+ * undefined for documents that are not image records.
+ */
+export function toImageRecord(document: unknown): ImageRecord | undefined {
+  if (!isObject(document)) return undefined;
+  if (typeof document.id !== 'string' || !isImageStatus(document.status)) return undefined;
+  if (!isObject(document.source) || !isObject(document.orchestration)) return undefined;
+  const picked: Record<string, unknown> = {};
+  for (const key of RECORD_KEYS) {
+    if (document[key] !== undefined) picked[key] = document[key];
+  }
+  if (!Array.isArray(picked.variants)) picked.variants = [];
+  if (!Array.isArray(picked.steps)) picked.steps = [];
+  picked.analysis ??= null;
+  picked.exif ??= null;
+  if (!isObject(picked.error) || !isErrorCode(picked.error.code)) delete picked.error;
+  return picked as unknown as ImageRecord;
+}

@@ -1,0 +1,49 @@
+/**
+ * Every function, orchestrator, activity and route name in one place. Durable calls are matched
+ * by name at run time, so a typo at a call site would only show up as a stuck orchestration.
+ */
+
+export const HttpFunctions = {
+  uploadImage: 'uploadImage',
+  getImage: 'getImage',
+  listImages: 'listImages',
+  getImageVariant: 'getImageVariant',
+  health: 'health',
+} as const;
+
+export const BlobFunctions = {
+  onImageUploaded: 'onImageUploaded',
+} as const;
+
+export const Orchestrators = {
+  processImage: 'processImage',
+} as const;
+
+export const Activities = {
+  inspectImage: 'inspectImage',
+  resizeImage: 'resizeImage',
+  analyzeImage: 'analyzeImage',
+  saveRecord: 'saveRecord',
+} as const;
+
+/** Routes relative to the `/api` prefix. */
+export const Routes = {
+  images: 'images',
+  image: 'images/{id}',
+  imageVariant: 'images/{id}/variants/{name}',
+  health: 'health',
+} as const;
+
+export const Containers = {
+  incoming: 'images-incoming',
+  variants: 'images-variants',
+} as const;
+
+/** Blob metadata key holding the client's file name, percent-encoded. */
+export const FILENAME_METADATA_KEY = 'filename';
+
+/** The app setting naming the storage connection, as Azure Functions bindings refer to it. */
+export const STORAGE_CONNECTION = 'AzureWebJobsStorage';
+
+/** Azure Functions' default route prefix (host.json `extensions.http.routePrefix`). */
+export const API_PREFIX = '/api';

@@ -1,0 +1,238 @@
+/**
+ * Orchestrator `processImage`.
+ *
+ * Trigger: started by the `onImageUploaded` blob trigger, one instance per blob version.
+ * Input: ProcessImageInput (image id, blob name, source file name and type, variant specs,
+ *   analyzer kind, pixel cap): everything it needs, so it reads no configuration.
+ * Output: ProcessImageResult `{ imageId, status, error? }`; the full record is in Cosmos DB.
+ * Custom status: `{ steps: Step[] }`, updated as each step starts and ends.
+ * Idempotency key: the instance id `img-{blobName}-{etag hash}`; activities are idempotent.
+ * Retry policy: every activity via callActivityWithRetry (ACTIVITY_RETRY). Permanent problems come
+ *   back as `{ ok: false, code }` values and end the image as Failed (or CompletedWithWarnings
+ *   when only the analysis is missing). If the final save itself keeps failing the orchestration
+ *   fails, and reads report it from the orchestration status.
+ *
+ * Replayed code: no I/O, no clock but currentUtcDateTime, no randomness, no configuration.
+ */
+import * as df from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
+import { type ErrorCode, shortMessage } from '../domain/errors';
+import { asOutcome, type Failure, failureInfo, fail, type Outcome } from '../domain/outcome';
+import {
+  ACTIVITY_RETRY,
+  type AnalysisOutcome,
+  type AnalyzeImageInput,
+  decideVerdict,
+  failedRecord,
+  finishedRecord,
+  type InspectImageInput,
+  type Inspection,
+  parseProcessImageInput,
+  type ProcessImageInput,
+  type ProcessImageResult,
+  processingRecord,
+  type RecordFacts,
+  type RenderedVariant,
+  type ResizeImageInput,
+  type SaveRecordInput,
+} from '../domain/pipeline';
+import type { Analysis, ImageRecord, Step } from '../domain/record';
+import {
+  completeStep,
+  failStep,
+  pendingSteps,
+  skipPending,
+  resizeStepName,
+  skipStep,
+  startSteps,
+  STEP_ANALYZE,
+  STEP_INSPECT,
+  STEP_SAVE,
+} from '../domain/steps';
+import { Activities } from '../names';
+
+type Flow<T> = Generator<Task, T, unknown>;
+
+function retryOptions(): df.RetryOptions {
+  const options = new df.RetryOptions(
+    ACTIVITY_RETRY.firstRetryIntervalInMilliseconds,
+    ACTIVITY_RETRY.maxNumberOfAttempts,
+  );
+  options.backoffCoefficient = ACTIVITY_RETRY.backoffCoefficient;
+  options.maxRetryIntervalInMilliseconds = ACTIVITY_RETRY.maxRetryIntervalInMilliseconds;
+  return options;
+}
+
+/**
+ * Attempts made by a retrying task. The SDK counts them on the task (one past the last after a
+ * final failure) without typing it; read defensively, the count is replayed like everything else.
+ */
+function attemptsOf(task: Task): number {
+  const counted = (task as { attemptNumber?: unknown }).attemptNumber;
+  if (typeof counted !== 'number' || counted < 1) return 1;
+  return Math.min(counted, ACTIVITY_RETRY.maxNumberOfAttempts);
+}
+
+function isSettled(task: Task): boolean {
+  return task.isCompleted || task.isFaulted;
+}
+
+/** A finished task's outcome; a task that threw on every attempt becomes a failure value. */
+function outcomeOf<T>(task: Task, exhausted: ErrorCode, what: string): Outcome<T> {
+  if (task.isFaulted) {
+    return fail(exhausted, `${what} kept failing: ${shortMessage(task.result, 'unknown error')}`);
+  }
+  return asOutcome<T>(task.result);
+}
+
+/**
+ * Waits until every task has finished, successfully or not. Task.all fails as soon as one child
+ * fails while the others keep running; those are already scheduled, so yielding each one adds no
+ * new work to the history, it only waits for it.
+ */
+function* settleAll(context: OrchestrationContext, tasks: Task[]): Flow<void> {
+  try {
+    yield context.df.Task.all(tasks);
+    return;
+  } catch {
+    // Outcomes are read from each task below.
+  }
+  for (const task of tasks) {
+    if (isSettled(task)) continue;
+    try {
+      yield task;
+    } catch {
+      // Same: the task's own state records the failure.
+    }
+  }
+}
+
+/** Steps worth keeping in the record: the save step is still running when the record is written. */
+function recordSteps(steps: readonly Step[]): Step[] {
+  return steps.filter((step) => step.name !== STEP_SAVE);
+}
+
+export const processImage: OrchestrationHandler = function* (
+  context: OrchestrationContext,
+): Flow<ProcessImageResult> {
+  const input: ProcessImageInput = parseProcessImageInput(context.df.getInput());
+  const instanceId = context.df.instanceId;
+  const now = (): string => context.df.currentUtcDateTime.toISOString();
+  const startedAt = now();
+  const retry = retryOptions();
+
+  const resizeSteps = input.variants.map((variant) => resizeStepName(variant.name));
+  let steps = pendingSteps([STEP_INSPECT, ...resizeSteps, STEP_ANALYZE, STEP_SAVE]);
+  if (input.analyzer === 'none') steps = skipStep(steps, STEP_ANALYZE);
+  const publish = (): void => context.df.setCustomStatus({ steps });
+  const facts = (inspection?: Inspection): RecordFacts => ({
+    input,
+    instanceId,
+    startedAt,
+    at: now(),
+    steps: recordSteps(steps),
+    ...(inspection === undefined ? {} : { inspection }),
+  });
+
+  function* save(record: ImageRecord): Flow<void> {
+    steps = startSteps(steps, [STEP_SAVE], now());
+    publish();
+    const task = context.df.callActivityWithRetry(Activities.saveRecord, retry, {
+      record,
+    } satisfies SaveRecordInput);
+    // Deliberately not caught: without a saved record the run has not done its job.
+    yield task;
+    steps = completeStep(steps, STEP_SAVE, now(), attemptsOf(task));
+    publish();
+  }
+
+  function* finishFailed(failure: Failure, inspection?: Inspection): Flow<ProcessImageResult> {
+    const error = failureInfo(failure);
+    yield* save(failedRecord(facts(inspection), error));
+    return { imageId: input.imageId, status: 'Failed', error };
+  }
+
+  // 1. Inspect: format allow-list, header dimensions against the pixel cap, hash, EXIF summary.
+  steps = startSteps(steps, [STEP_INSPECT], now());
+  publish();
+  const inspectTask = context.df.callActivityWithRetry(Activities.inspectImage, retry, {
+    blobName: input.blobName,
+    maxInputPixels: input.maxInputPixels,
+  } satisfies InspectImageInput);
+  try {
+    yield inspectTask;
+  } catch {
+    // Retries exhausted: the task's own state carries the error.
+  }
+  const inspected = outcomeOf<Inspection>(inspectTask, 'PROCESSING_FAILED', 'Inspection');
+  if (!inspected.ok) {
+    steps = failStep(steps, STEP_INSPECT, now(), attemptsOf(inspectTask), failureInfo(inspected));
+    steps = skipPending(steps, [STEP_SAVE]);
+    publish();
+    return yield* finishFailed(inspected);
+  }
+  const inspection = inspected.value;
+  steps = completeStep(steps, STEP_INSPECT, now(), attemptsOf(inspectTask));
+
+  // 2. Fan out: one resize per variant, the analysis, and a progress write for listings.
+  const resizeTasks = input.variants.map((variant) =>
+    context.df.callActivityWithRetry(Activities.resizeImage, retry, {
+      imageId: input.imageId,
+      blobName: input.blobName,
+      variant,
+      maxInputPixels: input.maxInputPixels,
+    } satisfies ResizeImageInput),
+  );
+  const analyzer = input.analyzer;
+  const analyzeTask =
+    analyzer === 'none'
+      ? undefined
+      : context.df.callActivityWithRetry(Activities.analyzeImage, retry, {
+          imageId: input.imageId,
+          blobName: input.blobName,
+          provider: analyzer,
+          maxInputPixels: input.maxInputPixels,
+        } satisfies AnalyzeImageInput);
+  steps = startSteps(
+    steps,
+    analyzeTask === undefined ? resizeSteps : [...resizeSteps, STEP_ANALYZE],
+    now(),
+  );
+  publish();
+  const progressTask = context.df.callActivityWithRetry(Activities.saveRecord, retry, {
+    record: processingRecord(facts(inspection)),
+  } satisfies SaveRecordInput);
+  const fanOut = [...resizeTasks, progressTask];
+  if (analyzeTask !== undefined) fanOut.push(analyzeTask);
+
+  // 3. Fan in. The progress write's outcome does not matter: the final save supersedes it.
+  yield* settleAll(context, fanOut);
+  const at = now();
+  const variants = resizeTasks.map((task, index) => {
+    const name = input.variants[index]?.name ?? 'unknown';
+    const outcome = outcomeOf<RenderedVariant>(task, 'PROCESSING_FAILED', `Resize ${name}`);
+    const stepName = resizeStepName(name);
+    steps = outcome.ok
+      ? completeStep(steps, stepName, at, attemptsOf(task))
+      : failStep(steps, stepName, at, attemptsOf(task), failureInfo(outcome));
+    return outcome;
+  });
+  let analysis: AnalysisOutcome = { ok: 'skipped' };
+  if (analyzeTask !== undefined) {
+    const outcome = outcomeOf<Analysis>(analyzeTask, 'ANALYSIS_FAILED', 'Analysis');
+    steps = outcome.ok
+      ? completeStep(steps, STEP_ANALYZE, at, attemptsOf(analyzeTask))
+      : failStep(steps, STEP_ANALYZE, at, attemptsOf(analyzeTask), failureInfo(outcome));
+    analysis = outcome;
+  }
+  publish();
+
+  // 4. Save the final record.
+  const verdict = decideVerdict(input.analyzer, variants, analysis);
+  yield* save(finishedRecord(facts(inspection), verdict, variants));
+  return {
+    imageId: input.imageId,
+    status: verdict.status,
+    ...(verdict.error === undefined ? {} : { error: verdict.error }),
+  };
+};
