@@ -16,29 +16,53 @@ const determinism = {
   ],
   'no-restricted-properties': [
     'error',
-    { object: 'Math', property: 'random', message: 'Use context.df.newGuid: orchestrators replay.' },
+    {
+      object: 'Math',
+      property: 'random',
+      message: 'Use context.df.newGuid: orchestrators replay.',
+    },
   ],
   'no-restricted-imports': [
     'error',
     {
       patterns: [
-        { group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'os', 'child_process'], message: 'No Node built-ins in replayed code.' },
-        { group: ['**/adapters/**', '@azure/*', '!@azure/functions', 'sharp'], message: 'No I/O in replayed code.' },
+        {
+          group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'os', 'child_process'],
+          message: 'No Node built-ins in replayed code.',
+        },
+        {
+          group: ['**/adapters/**', '@azure/*', '!@azure/functions', 'sharp'],
+          message: 'No I/O in replayed code.',
+        },
       ],
     },
   ],
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.devhost/**', 'coverage/**', '*.config.js', 'eslint.config.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.devhost/**',
+      'coverage/**',
+      '*.config.js',
+      'eslint.config.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { 'import-x': importX },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'import-x/no-cycle': 'error',
     },
   },
@@ -46,7 +70,17 @@ export default tseslint.config(
   {
     files: ['devhost/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**'], message: 'devhost is generic: it loads the app through package.json#main.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**'],
+              message: 'devhost is generic: it loads the app through package.json#main.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -8,7 +8,9 @@ const base = {
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
   // The Functions worker injects @azure/functions-core; in-process tests get devhost's registry.
-  moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/devhost/testing/functions-core-module.ts' },
+  moduleNameMapper: {
+    '^@azure/functions-core$': '<rootDir>/devhost/testing/functions-core-module.ts',
+  },
 };
 
 module.exports = {

@@ -60,7 +60,10 @@ export function eventTypeName(type: EventType): string {
 }
 
 /** The error as the SDK builds it from a failure event, for reasons shown to operators. */
-export function failureMessage(reason: string | undefined, details: FailureDetails | undefined): string {
+export function failureMessage(
+  reason: string | undefined,
+  details: FailureDetails | undefined,
+): string {
   if (details) return `${details.ErrorType}: ${details.ErrorMessage}`;
   return reason ?? 'unknown failure';
 }

@@ -31,7 +31,12 @@ export interface ApiOptions {
   managementUrls: (instanceId: string) => Record<string, string>;
 }
 
-const RUNNING: ReadonlySet<RuntimeStatus> = new Set(['Pending', 'Running', 'ContinuedAsNew', 'Suspended']);
+const RUNNING: ReadonlySet<RuntimeStatus> = new Set([
+  'Pending',
+  'Running',
+  'ContinuedAsNew',
+  'Suspended',
+]);
 
 function error(status: number, message: string): ApiResponse {
   return { status, body: { Message: message } };
@@ -45,7 +50,10 @@ function parseBody(body: Buffer): string | undefined {
 }
 
 export async function handleDurableApi(req: ApiRequest, o: ApiOptions): Promise<ApiResponse> {
-  const parts = req.path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const parts = req.path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   const [root, a, b, c] = parts;
   const method = req.method.toUpperCase();
   try {
@@ -56,12 +64,16 @@ export async function handleDurableApi(req: ApiRequest, o: ApiOptions): Promise<
         if (method === 'DELETE') return await purgeBy(req, o);
       } else if (!b) {
         if (method === 'GET') return await getStatus(req, o, a);
-        if (method === 'DELETE') return (await o.hub.purge(a)) ? { status: 200, body: { instancesDeleted: 1 } } : error(404, `No finished instance with ID '${a}' to purge.`);
+        if (method === 'DELETE')
+          return (await o.hub.purge(a))
+            ? { status: 200, body: { instancesDeleted: 1 } }
+            : error(404, `No finished instance with ID '${a}' to purge.`);
       } else if (method === 'POST') {
         return await instanceAction(req, o, a, b, c);
       }
     }
-    if (root === 'entities' && a && b !== undefined) return await entity(req, o, a, parts.slice(2).join('/'));
+    if (root === 'entities' && a && b !== undefined)
+      return await entity(req, o, a, parts.slice(2).join('/'));
     return error(404, `No Durable API route for ${method} /${req.path}.`);
   } catch (err) {
     if (err instanceof SyntaxError) return error(400, 'The request body is not valid JSON.');
@@ -69,14 +81,26 @@ export async function handleDurableApi(req: ApiRequest, o: ApiOptions): Promise<
   }
 }
 
-async function startNew(req: ApiRequest, o: ApiOptions, name: string, instanceId = randomUUID().replace(/-/g, '')): Promise<ApiResponse> {
+async function startNew(
+  req: ApiRequest,
+  o: ApiOptions,
+  name: string,
+  instanceId = randomUUID().replace(/-/g, ''),
+): Promise<ApiResponse> {
   const input = parseBody(req.body);
   const version = req.query.get('version') ?? undefined;
   if (!(await o.hub.startNew(name, instanceId, input, version))) {
-    return error(409, `An orchestration instance with ID '${instanceId}' already exists and is still running.`);
+    return error(
+      409,
+      `An orchestration instance with ID '${instanceId}' already exists and is still running.`,
+    );
   }
   const urls = o.managementUrls(instanceId);
-  return { status: 202, headers: { Location: urls.statusQueryGetUri ?? '', 'Retry-After': '10' }, body: urls };
+  return {
+    status: 202,
+    headers: { Location: urls.statusQueryGetUri ?? '', 'Retry-After': '10' },
+    body: urls,
+  };
 }
 
 function flag(q: URLSearchParams, name: string): boolean {
@@ -93,7 +117,11 @@ async function getStatus(req: ApiRequest, o: ApiOptions, id: string): Promise<Ap
   });
   if (RUNNING.has(state.status)) {
     const urls = o.managementUrls(id);
-    return { status: 202, headers: { Location: urls.statusQueryGetUri ?? '', 'Retry-After': '10' }, body };
+    return {
+      status: 202,
+      headers: { Location: urls.statusQueryGetUri ?? '', 'Retry-After': '10' },
+      body,
+    };
   }
   return { status: 200, body };
 }
@@ -101,7 +129,10 @@ async function getStatus(req: ApiRequest, o: ApiOptions, id: string): Promise<Ap
 function instanceQuery(q: URLSearchParams): InstanceQuery {
   const from = q.get('createdTimeFrom');
   const to = q.get('createdTimeTo');
-  const statuses = (q.get('runtimeStatus') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const statuses = (q.get('runtimeStatus') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     createdFrom: from ? new Date(from).toISOString() : undefined,
     createdTo: to ? new Date(to).toISOString() : undefined,
@@ -118,7 +149,8 @@ function validDates(q: URLSearchParams): boolean {
 }
 
 async function listInstances(req: ApiRequest, o: ApiOptions): Promise<ApiResponse> {
-  if (!validDates(req.query)) return error(400, 'createdTimeFrom and createdTimeTo must be ISO 8601 dates.');
+  if (!validDates(req.query))
+    return error(400, 'createdTimeFrom and createdTimeTo must be ISO 8601 dates.');
   const top = Math.min(1000, Math.max(1, Number(req.query.get('top') ?? 100) || 100));
   const header = req.headers['x-ms-continuation-token'];
   const token = (Array.isArray(header) ? header[0] : header) || undefined;
@@ -134,20 +166,33 @@ async function listInstances(req: ApiRequest, o: ApiOptions): Promise<ApiRespons
 }
 
 async function purgeBy(req: ApiRequest, o: ApiOptions): Promise<ApiResponse> {
-  if (!validDates(req.query)) return error(400, 'createdTimeFrom and createdTimeTo must be ISO 8601 dates.');
+  if (!validDates(req.query))
+    return error(400, 'createdTimeFrom and createdTimeTo must be ISO 8601 dates.');
   let deleted = 0;
   let token: string | undefined;
   do {
     const page = await o.hub.store.queryInstances(instanceQuery(req.query), 500, token);
     for (const row of page.rows) {
-      if (TERMINAL.has(row.columns.Status as RuntimeStatus) && (await o.hub.purge(decodeKey(row.partition)))) deleted++;
+      if (
+        TERMINAL.has(row.columns.Status as RuntimeStatus) &&
+        (await o.hub.purge(decodeKey(row.partition)))
+      )
+        deleted++;
     }
     token = page.continuationToken;
   } while (token);
-  return deleted > 0 ? { status: 200, body: { instancesDeleted: deleted } } : error(404, 'No finished instances matched the filter.');
+  return deleted > 0
+    ? { status: 200, body: { instancesDeleted: deleted } }
+    : error(404, 'No finished instances matched the filter.');
 }
 
-async function instanceAction(req: ApiRequest, o: ApiOptions, id: string, action: string, eventName?: string): Promise<ApiResponse> {
+async function instanceAction(
+  req: ApiRequest,
+  o: ApiOptions,
+  id: string,
+  action: string,
+  eventName?: string,
+): Promise<ApiResponse> {
   const state = await o.hub.getOrchestration(id);
   if (!state) return error(404, `No instance with ID '${id}' was found.`);
   const reason = req.query.get('reason') ?? undefined;
@@ -156,22 +201,34 @@ async function instanceAction(req: ApiRequest, o: ApiOptions, id: string, action
     case 'raiseevent': {
       if (!eventName) return error(400, 'An event name is required.');
       if (finished) return error(410, `Instance '${id}' has already finished.`);
-      await o.hub.send(id, { kind: 'EventRaised', name: eventName, input: parseBody(req.body) ?? 'null' });
+      await o.hub.send(id, {
+        kind: 'EventRaised',
+        name: eventName,
+        input: parseBody(req.body) ?? 'null',
+      });
       return { status: 202 };
     }
     case 'terminate':
     case 'suspend':
     case 'resume': {
       if (finished) return error(410, `Instance '${id}' has already finished.`);
-      const kind = action.toLowerCase() === 'terminate' ? 'Terminate' : action.toLowerCase() === 'suspend' ? 'Suspend' : 'Resume';
+      const kind =
+        action.toLowerCase() === 'terminate'
+          ? 'Terminate'
+          : action.toLowerCase() === 'suspend'
+            ? 'Suspend'
+            : 'Resume';
       await o.hub.send(id, { kind, reason });
       return { status: 202 };
     }
     case 'rewind':
       return error(501, 'Rewind is not supported by this host; use restart.');
     case 'restart': {
-      const newId = flag(req.query, 'restartWithNewInstanceId') ? randomUUID().replace(/-/g, '') : id;
-      if (newId === id && !finished) return error(409, `Instance '${id}' is still running; terminate it first.`);
+      const newId = flag(req.query, 'restartWithNewInstanceId')
+        ? randomUUID().replace(/-/g, '')
+        : id;
+      if (newId === id && !finished)
+        return error(409, `Instance '${id}' is still running; terminate it first.`);
       await o.hub.startNew(state.name, newId, state.input, state.version);
       const urls = o.managementUrls(newId);
       return { status: 202, headers: { Location: urls.statusQueryGetUri ?? '' }, body: urls };
@@ -181,17 +238,31 @@ async function instanceAction(req: ApiRequest, o: ApiOptions, id: string, action
   }
 }
 
-async function entity(req: ApiRequest, o: ApiOptions, name: string, key: string): Promise<ApiResponse> {
+async function entity(
+  req: ApiRequest,
+  o: ApiOptions,
+  name: string,
+  key: string,
+): Promise<ApiResponse> {
   const entityId = `@${name.toLowerCase()}@${key}`;
   const method = req.method.toUpperCase();
   if (method === 'GET') {
     const state = await o.hub.getEntity(entityId);
     if (!state?.exists) return error(404, `Entity ${entityId} does not exist.`);
-    return { status: 200, body: state.state === undefined ? null : (JSON.parse(state.state) as unknown) };
+    return {
+      status: 200,
+      body: state.state === undefined ? null : (JSON.parse(state.state) as unknown),
+    };
   }
   if (method === 'POST' || method === 'DELETE') {
     const operation = method === 'DELETE' ? 'delete' : (req.query.get('op') ?? '');
-    await o.hub.send(entityId, { kind: 'EntityOperation', id: randomUUID(), operation, input: method === 'POST' ? parseBody(req.body) : undefined, signal: true });
+    await o.hub.send(entityId, {
+      kind: 'EntityOperation',
+      id: randomUUID(),
+      operation,
+      input: method === 'POST' ? parseBody(req.body) : undefined,
+      signal: true,
+    });
     return { status: 202 };
   }
   return error(405, 'Entities support GET, POST and DELETE.');

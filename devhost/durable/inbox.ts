@@ -7,7 +7,11 @@ import type { Message, StoredMessage } from './messages';
 
 let counter = 0;
 
-export function newMessage(body: Message, visibleAt = Date.now(), id: string = randomUUID()): StoredMessage {
+export function newMessage(
+  body: Message,
+  visibleAt = Date.now(),
+  id: string = randomUUID(),
+): StoredMessage {
   counter = (counter + 1) % 1e10;
   const rowKey = `M-${String(visibleAt).padStart(15, '0')}-${String(counter).padStart(10, '0')}-${id}`;
   return { id, visibleAt, rowKey, body };

@@ -17,8 +17,7 @@ export interface EntityBatchResult {
 }
 
 export type ActivityOutcome =
-  | { ok: true; result: string }
-  | { ok: false; reason: string; details: FailureDetails };
+  { ok: true; result: string } | { ok: false; reason: string; details: FailureDetails };
 
 export interface DurableInvoker {
   /** Registered function names by kind (orchestration, activity, entity). */

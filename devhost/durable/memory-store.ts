@@ -43,7 +43,11 @@ export class MemoryStore implements HubStore {
     return Promise.resolve(out);
   }
 
-  queryInstances(q: InstanceQuery, top: number, token: string | undefined): Promise<{ rows: LoadedRow[]; continuationToken?: string }> {
+  queryInstances(
+    q: InstanceQuery,
+    top: number,
+    token: string | undefined,
+  ): Promise<{ rows: LoadedRow[]; continuationToken?: string }> {
     const matches: LoadedRow[] = [];
     for (const p of [...this.partitions.keys()].sort()) {
       const e = this.partitions.get(p)?.get('I');

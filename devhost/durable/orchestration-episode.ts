@@ -25,7 +25,8 @@ export interface SdkOrchestratorState {
   output?: unknown;
   error?: string;
   customStatus?: unknown;
-  failureDetails?: { errorType?: string; errorMessage?: string; stackTrace?: string };
+  /** PascalCase on the wire (toFailureDetailsPayload); camelCase accepted too. */
+  failureDetails?: Record<string, unknown>;
 }
 
 export type SdkOutcome =
@@ -87,9 +88,20 @@ export function messageToEvent(message: Message, timestamp: string): HistoryEven
           : {}),
       };
     case 'TaskCompleted':
-      return { ...base, EventType: EventType.TaskCompleted, TaskScheduledId: message.taskId, Result: message.result ?? 'null' };
+      return {
+        ...base,
+        EventType: EventType.TaskCompleted,
+        TaskScheduledId: message.taskId,
+        Result: message.result ?? 'null',
+      };
     case 'TaskFailed':
-      return failureEvent(base, EventType.TaskFailed, message.taskId, message.reason, message.details);
+      return failureEvent(
+        base,
+        EventType.TaskFailed,
+        message.taskId,
+        message.reason,
+        message.details,
+      );
     case 'SubOrchestrationCompleted':
       return {
         ...base,
@@ -98,11 +110,27 @@ export function messageToEvent(message: Message, timestamp: string): HistoryEven
         Result: message.result ?? 'null',
       };
     case 'SubOrchestrationFailed':
-      return failureEvent(base, EventType.SubOrchestrationInstanceFailed, message.taskId, message.reason, message.details);
+      return failureEvent(
+        base,
+        EventType.SubOrchestrationInstanceFailed,
+        message.taskId,
+        message.reason,
+        message.details,
+      );
     case 'TimerFired':
-      return { ...base, EventType: EventType.TimerFired, TimerId: message.timerId, FireAt: message.fireAt };
+      return {
+        ...base,
+        EventType: EventType.TimerFired,
+        TimerId: message.timerId,
+        FireAt: message.fireAt,
+      };
     case 'EventRaised':
-      return { ...base, EventType: EventType.EventRaised, Name: message.name, Input: message.input };
+      return {
+        ...base,
+        EventType: EventType.EventRaised,
+        Name: message.name,
+        Input: message.input,
+      };
     default:
       return undefined;
   }
@@ -174,7 +202,10 @@ export async function runEpisode(
   const actionEvents: HistoryEvent[] = [];
 
   // Ids the SDK took while applying a retry event come before any new user action.
-  const retryEvent = batch.length === 1 && batch[0] && isRetryEvent(state, batch[0].body) ? batch[0].body : undefined;
+  const retryEvent =
+    batch.length === 1 && batch[0] && isRetryEvent(state, batch[0].body)
+      ? batch[0].body
+      : undefined;
   if (retryEvent) applyRetryEvent(state, retryEvent, now, actionEvents, effects);
 
   let nonDeterminism: string | undefined;
@@ -192,11 +223,18 @@ export async function runEpisode(
         }
         const unsupported = scheduleAction(state, action, now, actionEvents, effects);
         if (unsupported) {
-          nonDeterminism = undefined;
-          return finish(state, newEvents, actionEvents, effects, timestamp, {
-            kind: 'failed',
-            message: unsupported,
-          }, sdkState.customStatus);
+          return finish(
+            state,
+            newEvents,
+            actionEvents,
+            effects,
+            timestamp,
+            {
+              kind: 'failed',
+              message: unsupported,
+            },
+            sdkState.customStatus,
+          );
         }
         state.actions.push(actionSignature(action));
       }
@@ -204,27 +242,61 @@ export async function runEpisode(
   }
 
   if (nonDeterminism) {
-    return finish(state, newEvents, [], effects, timestamp, { kind: 'failed', message: nonDeterminism }, sdkState?.customStatus);
+    return finish(
+      state,
+      newEvents,
+      [],
+      effects,
+      timestamp,
+      { kind: 'failed', message: nonDeterminism },
+      sdkState?.customStatus,
+    );
   }
   if (!sdk.ok) {
-    const details: FailureDetails | undefined = sdkState?.failureDetails
-      ? {
-          ErrorType: sdkState.failureDetails.errorType ?? 'Error',
-          ErrorMessage: sdkState.failureDetails.errorMessage ?? '',
-          StackTrace: sdkState.failureDetails.stackTrace,
-        }
-      : undefined;
+    const details = sdkFailureDetails(sdkState?.failureDetails);
     const message = `Orchestrator function '${state.name}' failed: ${sdkState?.error ?? sdk.error}`;
-    return finish(state, newEvents, actionEvents, effects, timestamp, { kind: 'failed', message, details }, sdkState?.customStatus);
+    return finish(
+      state,
+      newEvents,
+      actionEvents,
+      effects,
+      timestamp,
+      { kind: 'failed', message, details },
+      sdkState?.customStatus,
+    );
   }
   if (sdkState?.isDone && continued) {
-    return finish(state, newEvents, actionEvents, effects, timestamp, { kind: 'continuedAsNew', input: continueAsNewInput }, sdkState.customStatus);
+    return finish(
+      state,
+      newEvents,
+      actionEvents,
+      effects,
+      timestamp,
+      { kind: 'continuedAsNew', input: continueAsNewInput },
+      sdkState.customStatus,
+    );
   }
   if (sdkState?.isDone) {
     const output = sdkState.output === undefined ? 'null' : JSON.stringify(sdkState.output);
-    return finish(state, newEvents, actionEvents, effects, timestamp, { kind: 'completed', output }, sdkState.customStatus);
+    return finish(
+      state,
+      newEvents,
+      actionEvents,
+      effects,
+      timestamp,
+      { kind: 'completed', output },
+      sdkState.customStatus,
+    );
   }
-  return finish(state, newEvents, actionEvents, effects, timestamp, { kind: 'running' }, sdkState?.customStatus);
+  return finish(
+    state,
+    newEvents,
+    actionEvents,
+    effects,
+    timestamp,
+    { kind: 'running' },
+    sdkState?.customStatus,
+  );
 }
 
 function finish(
@@ -241,7 +313,12 @@ function finish(
   if (outcome.kind === 'completed') {
     events.push({ ...base, EventType: EventType.ExecutionCompleted, Result: outcome.output });
   } else if (outcome.kind === 'failed') {
-    events.push({ ...base, EventType: EventType.ExecutionFailed, Reason: outcome.message, FailureDetails: outcome.details });
+    events.push({
+      ...base,
+      EventType: EventType.ExecutionFailed,
+      Reason: outcome.message,
+      FailureDetails: outcome.details,
+    });
   } else if (outcome.kind === 'continuedAsNew') {
     events.push({ ...base, EventType: EventType.ContinueAsNew, Input: outcome.input });
   }
@@ -259,7 +336,10 @@ function finish(
     events,
     effects,
     outcome,
-    customStatus: customStatus === undefined || customStatus === null ? undefined : JSON.stringify(customStatus),
+    customStatus:
+      customStatus === undefined || customStatus === null
+        ? undefined
+        : JSON.stringify(customStatus),
   };
 }
 
@@ -300,7 +380,13 @@ function scheduleAction(
       const id = nextTaskId(state);
       const name = action.functionName ?? '';
       const input = decodeProcessedInput(action.input);
-      events.push({ ...base, EventType: EventType.TaskScheduled, EventId: id, Name: name, Input: input });
+      events.push({
+        ...base,
+        EventType: EventType.TaskScheduled,
+        EventId: id,
+        Name: name,
+        Input: input,
+      });
       effects.activities.push({ taskId: id, name, input, attempt: 1 });
       if (action.actionType === ActionType.CallActivityWithRetry && action.retryOptions) {
         state.retries[String(id)] = {
@@ -319,7 +405,8 @@ function scheduleAction(
     case ActionType.CallSubOrchestratorWithRetry: {
       const id = nextTaskId(state);
       const name = action.functionName ?? '';
-      const childId = action.instanceId || `${state.instanceId}:${id.toString(16).padStart(16, '0')}`;
+      const childId =
+        action.instanceId || `${state.instanceId}:${id.toString(16).padStart(16, '0')}`;
       const input = encodeRawInput(action.input);
       events.push({
         ...base,
@@ -366,7 +453,13 @@ function scheduleAction(
         EventId: id,
         Name: action.operation,
         InstanceId: target,
-        Input: JSON.stringify({ id: requestId, op: action.operation, signal, input, parent: state.instanceId }),
+        Input: JSON.stringify({
+          id: requestId,
+          op: action.operation,
+          signal,
+          input,
+          parent: state.instanceId,
+        }),
       });
       effects.outbound.push({
         target,
@@ -475,8 +568,19 @@ function applyRetryEvent(
       return;
     }
     if (retry.kind === 'activity') {
-      events.push({ ...base, EventType: EventType.TaskScheduled, EventId: id, Name: retry.name, Input: retry.input });
-      effects.activities.push({ taskId: id, name: retry.name, input: retry.input, attempt: next.attempt });
+      events.push({
+        ...base,
+        EventType: EventType.TaskScheduled,
+        EventId: id,
+        Name: retry.name,
+        Input: retry.input,
+      });
+      effects.activities.push({
+        taskId: id,
+        name: retry.name,
+        input: retry.input,
+        attempt: next.attempt,
+      });
     } else {
       const childId = retry.childId ?? `${state.instanceId}:${id.toString(16).padStart(16, '0')}`;
       events.push({
@@ -492,6 +596,25 @@ function applyRetryEvent(
   }
 }
 
-export function describeFailure(reason: string | undefined, details: FailureDetails | undefined): string {
+export function describeFailure(
+  reason: string | undefined,
+  details: FailureDetails | undefined,
+): string {
   return failureMessage(reason, details);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The failure details the SDK attaches when an orchestrator fails on a task's error. */
+export function sdkFailureDetails(
+  raw: Record<string, unknown> | undefined,
+): FailureDetails | undefined {
+  if (!raw) return undefined;
+  return {
+    ErrorType: text(raw.ErrorType) ?? text(raw.errorType) ?? 'Error',
+    ErrorMessage: text(raw.ErrorMessage) ?? text(raw.errorMessage) ?? '',
+    StackTrace: text(raw.StackTrace) ?? text(raw.stackTrace),
+  };
 }

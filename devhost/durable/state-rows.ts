@@ -65,7 +65,10 @@ export function orchestrationStateRow(state: OrchestrationState): Row {
   };
 }
 
-export function orchestrationFromRows(instanceId: string, rows: LoadedRow[]): OrchestrationState | undefined {
+export function orchestrationFromRows(
+  instanceId: string,
+  rows: LoadedRow[],
+): OrchestrationState | undefined {
   const stateRow = rows.find((r) => r.rowKey === STATE_ROW);
   if (!stateRow || stateRow.columns.Kind !== 'orchestration') return undefined;
   const data = stateRow.data as OrchestrationRowData;
@@ -111,18 +114,32 @@ export interface EntityStateData {
 export function entityStateRow(instanceId: string, data: EntityStateData): Row {
   return {
     rowKey: STATE_ROW,
-    columns: { Kind: 'entity', InstanceId: instanceId, Exists: data.exists, UpdatedAt: data.lastOperationAt ?? '' },
+    columns: {
+      Kind: 'entity',
+      InstanceId: instanceId,
+      Exists: data.exists,
+      UpdatedAt: data.lastOperationAt ?? '',
+    },
     data,
   };
 }
 
 export function messageRow(message: StoredMessage): Row {
-  return { rowKey: message.rowKey, columns: { VisibleAt: message.visibleAt }, data: { id: message.id, body: message.body } };
+  return {
+    rowKey: message.rowKey,
+    columns: { VisibleAt: message.visibleAt },
+    data: { id: message.id, body: message.body },
+  };
 }
 
 export function messageFromRow(row: LoadedRow): StoredMessage {
   const data = row.data as { id: string; body: StoredMessage['body'] };
-  return { id: data.id, rowKey: row.rowKey, visibleAt: Number(row.columns.VisibleAt ?? 0), body: data.body };
+  return {
+    id: data.id,
+    rowKey: row.rowKey,
+    visibleAt: Number(row.columns.VisibleAt ?? 0),
+    body: data.body,
+  };
 }
 
 export interface ActivityWorkItem {

@@ -36,11 +36,18 @@ export function statusView(state: OrchestrationState, o: StatusOptions): Record<
  * Like the extension: scheduling events are folded into their completions (FunctionName,
  * ScheduledTime), and bookkeeping events are left out.
  */
-export function historyView(history: HistoryEvent[], showOutput: boolean): Record<string, unknown>[] {
+export function historyView(
+  history: HistoryEvent[],
+  showOutput: boolean,
+): Record<string, unknown>[] {
   const scheduled = new Map<number, HistoryEvent>();
   const out: Record<string, unknown>[] = [];
   for (const e of history) {
-    const base: Record<string, unknown> = { EventType: eventTypeName(e.EventType), EventId: e.EventId, Timestamp: e.Timestamp };
+    const base: Record<string, unknown> = {
+      EventType: eventTypeName(e.EventType),
+      EventId: e.EventId,
+      Timestamp: e.Timestamp,
+    };
     switch (e.EventType) {
       case EventType.TaskScheduled:
       case EventType.SubOrchestrationInstanceCreated:
@@ -49,7 +56,11 @@ export function historyView(history: HistoryEvent[], showOutput: boolean): Recor
         if (e.EventType === EventType.TimerCreated) out.push({ ...base, FireAt: e.FireAt });
         break;
       case EventType.ExecutionStarted:
-        out.push({ ...base, FunctionName: e.Name, ...(showOutput ? { Input: parseJson(e.Input) } : {}) });
+        out.push({
+          ...base,
+          FunctionName: e.Name,
+          ...(showOutput ? { Input: parseJson(e.Input) } : {}),
+        });
         break;
       case EventType.TaskCompleted:
       case EventType.SubOrchestrationInstanceCompleted: {
@@ -88,10 +99,19 @@ export function historyView(history: HistoryEvent[], showOutput: boolean): Recor
         out.push({ ...base, Name: e.Name, InstanceId: e.InstanceId });
         break;
       case EventType.ExecutionCompleted:
-        out.push({ ...base, OrchestrationStatus: 'Completed', ...(showOutput ? { Result: parseJson(e.Result) } : {}) });
+        out.push({
+          ...base,
+          OrchestrationStatus: 'Completed',
+          ...(showOutput ? { Result: parseJson(e.Result) } : {}),
+        });
         break;
       case EventType.ExecutionFailed:
-        out.push({ ...base, OrchestrationStatus: 'Failed', Reason: e.Reason, ...(e.FailureDetails ? { FailureDetails: e.FailureDetails } : {}) });
+        out.push({
+          ...base,
+          OrchestrationStatus: 'Failed',
+          Reason: e.Reason,
+          ...(e.FailureDetails ? { FailureDetails: e.FailureDetails } : {}),
+        });
         break;
       case EventType.ExecutionTerminated:
       case EventType.ExecutionSuspended:

@@ -32,7 +32,10 @@ export interface LoadedRow {
 
 export function encodeKey(instanceId: string): string {
   // Table keys forbid / \ # ? and control characters; percent-encoding keeps order stable.
-  return encodeURIComponent(instanceId).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16));
+  return encodeURIComponent(instanceId).replace(
+    /[!'()*]/g,
+    (c) => '%' + c.charCodeAt(0).toString(16),
+  );
 }
 
 export function decodeKey(key: string): string {
@@ -70,7 +73,10 @@ export function fromEntity(entity: Record<string, unknown>): LoadedRow {
     if (['partitionKey', 'rowKey', 'etag', 'timestamp', 'odata.etag'].includes(key)) continue;
     columns[key] = value;
   }
-  for (let i = 0; i < chunks; i++) json += String(entity[i === 0 ? 'Data' : `Data${i}`] ?? '');
+  for (let i = 0; i < chunks; i++) {
+    const part = entity[i === 0 ? 'Data' : `Data${i}`];
+    json += typeof part === 'string' ? part : '';
+  }
   return {
     partition: String(entity.partitionKey),
     rowKey: String(entity.rowKey),
@@ -95,7 +101,9 @@ function instanceFilter(q: InstanceQuery): string {
     clauses.push('(' + q.statuses.map((s) => odata`Status eq ${s}`).join(' or ') + ')');
   }
   if (q.instanceIdPrefix) {
-    clauses.push(odata`InstanceId ge ${q.instanceIdPrefix} and InstanceId lt ${q.instanceIdPrefix + '\uffff'}`);
+    clauses.push(
+      odata`InstanceId ge ${q.instanceIdPrefix} and InstanceId lt ${q.instanceIdPrefix + '\uffff'}`,
+    );
   }
   return clauses.join(' and ');
 }
@@ -105,7 +113,11 @@ export interface HubStore {
   loadPartition(partition: string): Promise<LoadedRow[]>;
   getRow(partition: string, rowKey: string): Promise<LoadedRow | undefined>;
   scanPrefix(prefix: string): Promise<LoadedRow[]>;
-  queryInstances(q: InstanceQuery, top: number, continuationToken: string | undefined): Promise<{ rows: LoadedRow[]; continuationToken?: string }>;
+  queryInstances(
+    q: InstanceQuery,
+    top: number,
+    continuationToken: string | undefined,
+  ): Promise<{ rows: LoadedRow[]; continuationToken?: string }>;
   commit(partition: string, plan: CommitPlan): Promise<void>;
   put(partition: string, rows: Row[]): Promise<void>;
   deleteRows(partition: string, rowKeys: string[]): Promise<void>;

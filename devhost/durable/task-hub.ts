@@ -93,8 +93,11 @@ export class TaskHub {
       this.trace(`recovered work item ${item.name} ${item.instanceId}#${item.taskId}`);
       item.deliveries += 1;
       if (item.deliveries > maxDeliveries) {
-        this.options.log('error', `Activity '${item.name}' (${item.instanceId}#${item.taskId}) crashed the host ${item.deliveries - 1} times; failing it.`);
-        this.completeActivity(item, {
+        this.options.log(
+          'error',
+          `Activity '${item.name}' (${item.instanceId}#${item.taskId}) crashed the host ${item.deliveries - 1} times; failing it.`,
+        );
+        await this.completeActivity(item, {
           ok: false,
           reason: `Activity '${item.name}' was abandoned after ${item.deliveries - 1} deliveries that each ended the host process (poison work item).`,
           details: {
@@ -127,7 +130,12 @@ export class TaskHub {
   }
 
   private isIdle(): boolean {
-    return this.runningActivities === 0 && this.runningPartitions === 0 && this.ready.length === 0 && this.activityQueue.length === 0;
+    return (
+      this.runningActivities === 0 &&
+      this.runningPartitions === 0 &&
+      this.ready.length === 0 &&
+      this.activityQueue.length === 0
+    );
   }
 
   private checkIdle(): void {
@@ -138,7 +146,12 @@ export class TaskHub {
   // ---------------------------------------------------------------- client operations
 
   /** Starts an instance; returns false if one with this id is still running. */
-  async startNew(name: string, instanceId: string, input: string | undefined, version?: string): Promise<boolean> {
+  async startNew(
+    name: string,
+    instanceId: string,
+    input: string | undefined,
+    version?: string,
+  ): Promise<boolean> {
     const existing = await this.getOrchestration(instanceId);
     if (existing && !TERMINAL.has(existing.status)) return false;
     const now = new Date().toISOString();
@@ -161,7 +174,10 @@ export class TaskHub {
     };
     const start = newMessage({ kind: 'ExecutionStarted', name, input, version });
     const p = this.partition(instanceId);
-    await this.options.store.put(encodeKey(instanceId), [orchestrationStateRow(state), messageRow(start)]);
+    await this.options.store.put(encodeKey(instanceId), [
+      orchestrationStateRow(state),
+      messageRow(start),
+    ]);
     p.orch = state;
     p.loaded = true;
     insertSorted(p.inbox, start);
@@ -198,7 +214,10 @@ export class TaskHub {
     if (!state || !TERMINAL.has(state.status)) return false;
     const p = this.partitions.get(instanceId);
     if (p?.busy) return false;
-    await this.options.store.deleteRows(key, rows.map((r) => r.rowKey));
+    await this.options.store.deleteRows(
+      key,
+      rows.map((r) => r.rowKey),
+    );
     this.partitions.delete(instanceId);
     return true;
   }
@@ -208,7 +227,15 @@ export class TaskHub {
   private partition(id: string): Partition {
     let p = this.partitions.get(id);
     if (!p) {
-      p = { id, inbox: [], busy: false, queued: false, loaded: false, completions: [], flushing: false };
+      p = {
+        id,
+        inbox: [],
+        busy: false,
+        queued: false,
+        loaded: false,
+        completions: [],
+        flushing: false,
+      };
       this.partitions.set(id, p);
     }
     return p;
@@ -244,7 +271,10 @@ export class TaskHub {
     if (!top || top.at >= this.wakeAt) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeAt = top.at;
-    this.wakeTimer = setTimeout(() => this.onWake(), Math.min(MAX_WAKE_MS, Math.max(0, top.at - Date.now())));
+    this.wakeTimer = setTimeout(
+      () => this.onWake(),
+      Math.min(MAX_WAKE_MS, Math.max(0, top.at - Date.now())),
+    );
     this.wakeTimer.unref?.();
   }
 
@@ -261,7 +291,11 @@ export class TaskHub {
   }
 
   private pump(): void {
-    while (!this.stopped && this.runningPartitions < this.options.maxConcurrentOrchestrations && this.ready.length > 0) {
+    while (
+      !this.stopped &&
+      this.runningPartitions < this.options.maxConcurrentOrchestrations &&
+      this.ready.length > 0
+    ) {
       const id = this.ready.shift()!;
       const p = this.partitions.get(id);
       if (!p) continue;
@@ -296,7 +330,10 @@ export class TaskHub {
       if (p.id.startsWith('@')) await this.processEntity(p, visible);
       else await this.processOrchestration(p, visible);
     } catch (err) {
-      this.options.log('error', `Work on '${p.id}' failed and will be retried: ${(err as Error).stack ?? String(err)}`);
+      this.options.log(
+        'error',
+        `Work on '${p.id}' failed and will be retried: ${(err as Error).stack ?? String(err)}`,
+      );
       p.loaded = false;
       p.orch = undefined;
       p.entity = undefined;
@@ -307,14 +344,18 @@ export class TaskHub {
   private async load(p: Partition): Promise<void> {
     const knownBefore = new Set(p.inbox.map((m) => m.rowKey));
     const rows = await this.options.store.loadPartition(encodeKey(p.id));
-    for (const row of rows) if (row.rowKey.startsWith('M-')) insertSorted(p.inbox, messageFromRow(row));
+    for (const row of rows)
+      if (row.rowKey.startsWith('M-')) insertSorted(p.inbox, messageFromRow(row));
     const stored = new Set(rows.map((r) => r.rowKey));
     // Drop what storage no longer has (consumed by a commit whose bookkeeping was lost), but
     // keep messages delivered while the partition was loading: they are newer than the read.
     p.inbox = p.inbox.filter((m) => stored.has(m.rowKey) || !knownBefore.has(m.rowKey));
     if (p.id.startsWith('@')) {
       const stateRow = rows.find((r) => r.rowKey === STATE_ROW);
-      p.entity = (stateRow?.data as EntityStateData | undefined) ?? { exists: false, processed: [] };
+      p.entity = (stateRow?.data as EntityStateData | undefined) ?? {
+        exists: false,
+        processed: [],
+      };
     } else {
       p.orch = orchestrationFromRows(p.id, rows);
     }
@@ -328,7 +369,9 @@ export class TaskHub {
     const discard: StoredMessage[] = [];
 
     if (!state || TERMINAL.has(state.status)) {
-      const startIdx = visible.findIndex((m) => m.body.kind === 'ExecutionStarted' && !state?.consumed.has(m.id));
+      const startIdx = visible.findIndex(
+        (m) => m.body.kind === 'ExecutionStarted' && !state?.consumed.has(m.id),
+      );
       if (startIdx < 0) {
         await this.discard(p, visible);
         return;
@@ -342,7 +385,13 @@ export class TaskHub {
 
     const terminate = visible.find((m) => m.body.kind === 'Terminate');
     if (terminate && terminate.body.kind === 'Terminate') {
-      await this.finishControl(p, state, [...discard, ...visible], 'Terminated', terminate.body.reason);
+      await this.finishControl(
+        p,
+        state,
+        [...discard, ...visible],
+        'Terminated',
+        terminate.body.reason,
+      );
       return;
     }
     const control = visible.filter((m) => m.body.kind === 'Suspend' || m.body.kind === 'Resume');
@@ -350,7 +399,13 @@ export class TaskHub {
       const last = control[control.length - 1]!;
       const suspend = last.body.kind === 'Suspend';
       if ((state.status === 'Suspended') !== suspend && state.status !== 'Pending') {
-        await this.finishControl(p, state, [...discard, ...control], suspend ? 'Suspended' : 'Running', (last.body as { reason?: string }).reason);
+        await this.finishControl(
+          p,
+          state,
+          [...discard, ...control],
+          suspend ? 'Suspended' : 'Running',
+          (last.body as { reason?: string }).reason,
+        );
       } else {
         await this.discard(p, [...discard, ...control]);
       }
@@ -383,7 +438,11 @@ export class TaskHub {
     await this.runAndCommit(p, state, batch, discard);
   }
 
-  private freshExecution(instanceId: string, previous: OrchestrationState | undefined, start: StoredMessage): OrchestrationState {
+  private freshExecution(
+    instanceId: string,
+    previous: OrchestrationState | undefined,
+    start: StoredMessage,
+  ): OrchestrationState {
     const body = start.body as Extract<Message, { kind: 'ExecutionStarted' }>;
     const now = new Date().toISOString();
     const sameRun = previous?.status === 'Pending';
@@ -407,7 +466,12 @@ export class TaskHub {
     };
   }
 
-  private async runAndCommit(p: Partition, state: OrchestrationState, batch: StoredMessage[], discard: StoredMessage[]): Promise<void> {
+  private async runAndCommit(
+    p: Partition,
+    state: OrchestrationState,
+    batch: StoredMessage[],
+    discard: StoredMessage[],
+  ): Promise<void> {
     const first = batch[0]!.body;
     if (first.kind === 'ExecutionStarted') {
       state.parent = first.parent;
@@ -415,11 +479,17 @@ export class TaskHub {
       state.name = first.name;
     }
     if (!this.options.invoker.has('orchestration', state.name)) {
-      const episode = failedWithoutRunning(state, batch, `The function '${state.name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+      const episode = failedWithoutRunning(
+        state,
+        batch,
+        `The function '${state.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      );
       await this.commitEpisode(p, state, batch, discard, episode);
       return;
     }
-    const episode = await runEpisode(state, batch, new Date(), (payload) => this.options.invoker.runOrchestrator(state.name, payload));
+    const episode = await runEpisode(state, batch, new Date(), (payload) =>
+      this.options.invoker.runOrchestrator(state.name, payload),
+    );
     await this.commitEpisode(p, state, batch, discard, episode);
   }
 
@@ -432,7 +502,9 @@ export class TaskHub {
   ): Promise<void> {
     const now = new Date();
     const writes: Row[] = [];
-    episode.events.forEach((event, i) => writes.push({ rowKey: historyRowKey(state.historyNext + i), data: event }));
+    episode.events.forEach((event, i) =>
+      writes.push({ rowKey: historyRowKey(state.historyNext + i), data: event }),
+    );
     state.historyNext += episode.events.length;
 
     const activities: ActivityWorkItem[] = episode.effects.activities.map((a) => ({
@@ -448,11 +520,25 @@ export class TaskHub {
 
     const selfMessages: StoredMessage[] = [];
     for (const t of episode.effects.timers) {
-      selfMessages.push(newMessage({ kind: 'TimerFired', executionId: state.executionId, timerId: t.timerId, fireAt: t.fireAt }, Date.parse(t.fireAt)));
+      selfMessages.push(
+        newMessage(
+          {
+            kind: 'TimerFired',
+            executionId: state.executionId,
+            timerId: t.timerId,
+            fireAt: t.fireAt,
+          },
+          Date.parse(t.fireAt),
+        ),
+      );
     }
-    for (const m of episode.effects.selfMessages) selfMessages.push(newMessage(m.message, m.visibleAt));
+    for (const m of episode.effects.selfMessages)
+      selfMessages.push(newMessage(m.message, m.visibleAt));
 
-    const outbox: OutboxItem[] = episode.effects.outbound.map((o) => ({ target: o.target, message: newMessage(o.message) }));
+    const outbox: OutboxItem[] = episode.effects.outbound.map((o) => ({
+      target: o.target,
+      message: newMessage(o.message),
+    }));
     const { outcome } = episode;
     const previousHistoryStart = state.historyStart;
     if (episode.customStatus !== undefined) state.customStatus = episode.customStatus;
@@ -462,7 +548,15 @@ export class TaskHub {
     } else if (outcome.kind === 'completed') {
       state.status = 'Completed';
       state.output = outcome.output;
-      if (state.parent) outbox.push(this.toParent(state, { kind: 'SubOrchestrationCompleted', executionId: state.parent.executionId, taskId: state.parent.taskId, result: outcome.output }));
+      if (state.parent)
+        outbox.push(
+          this.toParent(state, {
+            kind: 'SubOrchestrationCompleted',
+            executionId: state.parent.executionId,
+            taskId: state.parent.taskId,
+            result: outcome.output,
+          }),
+        );
     } else if (outcome.kind === 'failed') {
       state.status = 'Failed';
       state.failure = { message: outcome.message, details: outcome.details };
@@ -474,14 +568,26 @@ export class TaskHub {
             executionId: state.parent.executionId,
             taskId: state.parent.taskId,
             reason: outcome.message,
-            details: outcome.details ?? { ErrorType: 'OrchestrationFailed', ErrorMessage: outcome.message },
+            details: outcome.details ?? {
+              ErrorType: 'OrchestrationFailed',
+              ErrorMessage: outcome.message,
+            },
           }),
         );
       }
     } else {
       const carried = unconsumedEvents(state);
-      selfMessages.push(newMessage({ kind: 'ExecutionStarted', name: state.name, input: outcome.input, version: state.version, parent: state.parent }));
-      for (const e of carried) selfMessages.push(newMessage({ kind: 'EventRaised', name: e.Name ?? '', input: e.Input }));
+      selfMessages.push(
+        newMessage({
+          kind: 'ExecutionStarted',
+          name: state.name,
+          input: outcome.input,
+          version: state.version,
+          parent: state.parent,
+        }),
+      );
+      for (const e of carried)
+        selfMessages.push(newMessage({ kind: 'EventRaised', name: e.Name ?? '', input: e.Input }));
       state.status = 'Running';
       state.input = outcome.input;
       state.output = undefined;
@@ -508,30 +614,63 @@ export class TaskHub {
     for (const item of activities) this.activityQueue.push(item);
     this.pumpActivities();
     if (outbox.length > 0) void this.sendOutbox(encodeKey(state.instanceId), outbox);
-    if (outcome.kind === 'continuedAsNew') void this.dropHistory(state.instanceId, previousHistoryStart, state.historyStart);
+    if (outcome.kind === 'continuedAsNew')
+      void this.dropHistory(state.instanceId, previousHistoryStart, state.historyStart);
   }
 
   private toParent(state: OrchestrationState, body: Message): OutboxItem {
     return { target: state.parent!.instanceId, message: newMessage(body) };
   }
 
-  private async finishControl(p: Partition, state: OrchestrationState, consumedMessages: StoredMessage[], status: 'Terminated' | 'Suspended' | 'Running', reason?: string): Promise<void> {
+  private async finishControl(
+    p: Partition,
+    state: OrchestrationState,
+    consumedMessages: StoredMessage[],
+    status: 'Terminated' | 'Suspended' | 'Running',
+    reason?: string,
+  ): Promise<void> {
     const now = new Date().toISOString();
-    const type = status === 'Terminated' ? EventType.ExecutionTerminated : status === 'Suspended' ? EventType.ExecutionSuspended : EventType.ExecutionResumed;
-    const event: HistoryEvent = { EventType: type, EventId: -1, IsPlayed: true, Timestamp: now, Input: reason === undefined ? undefined : JSON.stringify(reason) };
+    const type =
+      status === 'Terminated'
+        ? EventType.ExecutionTerminated
+        : status === 'Suspended'
+          ? EventType.ExecutionSuspended
+          : EventType.ExecutionResumed;
+    const event: HistoryEvent = {
+      EventType: type,
+      EventId: -1,
+      IsPlayed: true,
+      Timestamp: now,
+      Input: reason === undefined ? undefined : JSON.stringify(reason),
+    };
     const outbox: OutboxItem[] = [];
     state.status = status;
     state.updatedAt = now;
     if (status === 'Terminated') {
       state.output = JSON.stringify(reason ?? '');
       if (state.parent) {
-        outbox.push(this.toParent(state, { kind: 'SubOrchestrationFailed', executionId: state.parent.executionId, taskId: state.parent.taskId, reason: `Terminated: ${reason ?? ''}`, details: { ErrorType: 'Terminated', ErrorMessage: reason ?? 'terminated' } }));
+        outbox.push(
+          this.toParent(state, {
+            kind: 'SubOrchestrationFailed',
+            executionId: state.parent.executionId,
+            taskId: state.parent.taskId,
+            reason: `Terminated: ${reason ?? ''}`,
+            details: { ErrorType: 'Terminated', ErrorMessage: reason ?? 'terminated' },
+          }),
+        );
       }
     }
-    const writes: Row[] = [{ rowKey: historyRowKey(state.historyNext), data: event }, ...outbox.map(outboxRow)];
+    const writes: Row[] = [
+      { rowKey: historyRowKey(state.historyNext), data: event },
+      ...outbox.map(outboxRow),
+    ];
     state.historyNext += 1;
     state.history.push(event);
-    await this.options.store.commit(encodeKey(state.instanceId), { writes, final: [orchestrationStateRow(state)], deletes: consumedMessages.map((m) => m.rowKey) });
+    await this.options.store.commit(encodeKey(state.instanceId), {
+      writes,
+      final: [orchestrationStateRow(state)],
+      deletes: consumedMessages.map((m) => m.rowKey),
+    });
     const gone = new Set(consumedMessages.map((m) => m.rowKey));
     p.inbox = p.inbox.filter((m) => !gone.has(m.rowKey));
     if (outbox.length > 0) void this.sendOutbox(encodeKey(state.instanceId), outbox);
@@ -539,7 +678,10 @@ export class TaskHub {
 
   private async discard(p: Partition, messages: StoredMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.options.store.deleteRows(encodeKey(p.id), messages.map((m) => m.rowKey));
+    await this.options.store.deleteRows(
+      encodeKey(p.id),
+      messages.map((m) => m.rowKey),
+    );
     const gone = new Set(messages.map((m) => m.rowKey));
     p.inbox = p.inbox.filter((m) => !gone.has(m.rowKey));
   }
@@ -562,9 +704,15 @@ export class TaskHub {
         await this.options.store.put(encodeKey(item.target), [messageRow(item.message)]);
         this.accept(item.target, item.message);
       }
-      await this.options.store.deleteRows(sourceKey, items.map((i) => outboxRowKey(i.message.id)));
+      await this.options.store.deleteRows(
+        sourceKey,
+        items.map((i) => outboxRowKey(i.message.id)),
+      );
     } catch (err) {
-      this.options.log('error', `Sending messages from '${decodeKey(sourceKey)}' failed; retrying: ${String(err)}`);
+      this.options.log(
+        'error',
+        `Sending messages from '${decodeKey(sourceKey)}' failed; retrying: ${String(err)}`,
+      );
       setTimeout(() => void this.sendOutbox(sourceKey, items), 1000).unref?.();
     }
   }
@@ -572,7 +720,11 @@ export class TaskHub {
   // ---------------------------------------------------------------- activities
 
   private pumpActivities(): void {
-    while (!this.stopped && this.runningActivities < this.options.maxConcurrentActivities && this.activityQueue.length > 0) {
+    while (
+      !this.stopped &&
+      this.runningActivities < this.options.maxConcurrentActivities &&
+      this.activityQueue.length > 0
+    ) {
       const item = this.activityQueue.shift()!;
       this.runningActivities++;
       void this.runActivity(item).finally(() => {
@@ -589,13 +741,18 @@ export class TaskHub {
       outcome = {
         ok: false as const,
         reason: `The function '${item.name}' doesn't exist, is disabled, or is not an activity function.`,
-        details: { ErrorType: 'FunctionNotFound', ErrorMessage: `The function '${item.name}' doesn't exist, is disabled, or is not an activity function.` },
+        details: {
+          ErrorType: 'FunctionNotFound',
+          ErrorMessage: `The function '${item.name}' doesn't exist, is disabled, or is not an activity function.`,
+        },
       };
     } else {
       try {
         this.trace(`activity start ${item.name} ${item.instanceId}#${item.taskId}`);
         outcome = await this.options.invoker.runActivity(item.name, item.input);
-        this.trace(`activity done ${item.name} ${item.instanceId}#${item.taskId} ok=${String(outcome.ok)}`);
+        this.trace(
+          `activity done ${item.name} ${item.instanceId}#${item.taskId} ok=${String(outcome.ok)}`,
+        );
       } catch (err) {
         const f = failureFromError(err);
         outcome = { ok: false as const, reason: f.reason, details: f.details };
@@ -605,10 +762,24 @@ export class TaskHub {
   }
 
   /** Stores the result in the orchestration's inbox and removes the work item, in one transaction. */
-  private completeActivity(item: ActivityWorkItem, outcome: Awaited<ReturnType<DurableInvoker['runActivity']>>): Promise<void> {
+  private completeActivity(
+    item: ActivityWorkItem,
+    outcome: Awaited<ReturnType<DurableInvoker['runActivity']>>,
+  ): Promise<void> {
     const body: Message = outcome.ok
-      ? { kind: 'TaskCompleted', executionId: item.executionId, taskId: item.taskId, result: outcome.result }
-      : { kind: 'TaskFailed', executionId: item.executionId, taskId: item.taskId, reason: outcome.reason, details: outcome.details };
+      ? {
+          kind: 'TaskCompleted',
+          executionId: item.executionId,
+          taskId: item.taskId,
+          result: outcome.result,
+        }
+      : {
+          kind: 'TaskFailed',
+          executionId: item.executionId,
+          taskId: item.taskId,
+          reason: outcome.reason,
+          details: outcome.details,
+        };
     const p = this.partition(item.instanceId);
     return new Promise((resolve) => {
       p.completions.push({ item, message: newMessage(body) });
@@ -631,7 +802,10 @@ export class TaskHub {
             deletes: group.map((c) => activityRowKey(c.item.executionId, c.item.taskId)),
           });
         } catch (err) {
-          this.options.log('error', `Storing activity results for '${p.id}' failed; retrying: ${String(err)}`);
+          this.options.log(
+            'error',
+            `Storing activity results for '${p.id}' failed; retrying: ${String(err)}`,
+          );
           p.completions.unshift(...group);
           await new Promise((r) => setTimeout(r, 1000));
           continue;
@@ -665,27 +839,49 @@ export class TaskHub {
     let result;
     if (!fn) {
       const error = JSON.stringify({ message: `The entity '${name}' is not registered.` });
-      result = { entityExists: entity.exists, entityState: entity.state, results: ops.map(() => ({ isError: true, result: error })), signals: [] };
+      result = {
+        entityExists: entity.exists,
+        entityState: entity.state,
+        results: ops.map(() => ({ isError: true, result: error })),
+        signals: [],
+      };
     } else {
       result = await this.options.invoker.runEntity(fn, {
         self: { name, key },
         exists: entity.exists,
         state: entity.state ?? null,
-        batch: ops.map((op) => ({ id: op.id, name: op.operation, input: op.input, isSignal: op.signal })),
+        batch: ops.map((op) => ({
+          id: op.id,
+          name: op.operation,
+          input: op.input,
+          isSignal: op.signal,
+        })),
       });
     }
     const outbox: OutboxItem[] = [];
     ops.forEach((op, i) => {
       if (op.signal || !op.parent) return;
-      const r = result.results[i] ?? { isError: true, result: JSON.stringify({ message: 'The entity returned no result for this operation.' }) };
+      const r = result.results[i] ?? {
+        isError: true,
+        result: JSON.stringify({ message: 'The entity returned no result for this operation.' }),
+      };
       const response: { result?: string; exceptionType?: string } = { result: r.result };
       if (r.isError) response.exceptionType = 'Error';
-      outbox.push({ target: op.parent, message: newMessage({ kind: 'EventRaised', name: op.id, input: JSON.stringify(response) }) });
+      outbox.push({
+        target: op.parent,
+        message: newMessage({ kind: 'EventRaised', name: op.id, input: JSON.stringify(response) }),
+      });
     });
     for (const s of result.signals) {
       outbox.push({
         target: `@${s.target.name.toLowerCase()}@${s.target.key}`,
-        message: newMessage({ kind: 'EntityOperation', id: randomUUID(), operation: s.name, input: s.input || undefined, signal: true }),
+        message: newMessage({
+          kind: 'EntityOperation',
+          id: randomUUID(),
+          operation: s.name,
+          input: s.input || undefined,
+          signal: true,
+        }),
       });
     }
     const next: EntityStateData = {
@@ -734,7 +930,9 @@ function unconsumedEvents(state: OrchestrationState): HistoryEvent[] {
       }
     }
   }
-  const raised = state.history.filter((e) => e.EventType === EventType.EventRaised && !entityRequests.has(e.Name ?? ''));
+  const raised = state.history.filter(
+    (e) => e.EventType === EventType.EventRaised && !entityRequests.has(e.Name ?? ''),
+  );
   const out: HistoryEvent[] = [];
   const seen = new Map<string, number>();
   for (const e of raised) {
@@ -746,14 +944,39 @@ function unconsumedEvents(state: OrchestrationState): HistoryEvent[] {
   return out;
 }
 
-function failedWithoutRunning(state: OrchestrationState, batch: StoredMessage[], message: string): EpisodeResult {
+function failedWithoutRunning(
+  state: OrchestrationState,
+  batch: StoredMessage[],
+  message: string,
+): EpisodeResult {
   const timestamp = new Date().toISOString();
   const events: HistoryEvent[] = [
     { EventType: EventType.OrchestratorStarted, EventId: -1, IsPlayed: true, Timestamp: timestamp },
-    ...batch.map((m) => ({ EventType: EventType.GenericEvent, EventId: -1, IsPlayed: true, Timestamp: timestamp, MessageId: m.id })),
-    { EventType: EventType.ExecutionFailed, EventId: -1, IsPlayed: true, Timestamp: timestamp, Reason: message },
-    { EventType: EventType.OrchestratorCompleted, EventId: -1, IsPlayed: true, Timestamp: timestamp },
+    ...batch.map((m) => ({
+      EventType: EventType.GenericEvent,
+      EventId: -1,
+      IsPlayed: true,
+      Timestamp: timestamp,
+      MessageId: m.id,
+    })),
+    {
+      EventType: EventType.ExecutionFailed,
+      EventId: -1,
+      IsPlayed: true,
+      Timestamp: timestamp,
+      Reason: message,
+    },
+    {
+      EventType: EventType.OrchestratorCompleted,
+      EventId: -1,
+      IsPlayed: true,
+      Timestamp: timestamp,
+    },
   ];
   state.history.push(...events);
-  return { events, effects: { activities: [], timers: [], selfMessages: [], outbound: [] }, outcome: { kind: 'failed', message } };
+  return {
+    events,
+    effects: { activities: [], timers: [], selfMessages: [], outbound: [] },
+    outcome: { kind: 'failed', message },
+  };
 }

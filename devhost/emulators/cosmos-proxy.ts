@@ -179,5 +179,9 @@ export function createJournalingProxy(options: JournalingProxyOptions): Journali
       }
     });
   });
+  // SDK clients reuse idle sockets for longer than Node's 5 s default; close them as Azure does,
+  // after minutes, or a reused socket dies with ECONNRESET mid-request.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   return { server, exclusively: oneAtATime };
 }

@@ -64,7 +64,10 @@ export class BlobWatcher {
       const connectionName = String(fn.trigger.connection ?? 'AzureWebJobsStorage');
       const conn = this.o.connectionString(connectionName);
       if (!conn) {
-        this.o.log('error', `Blob trigger ${fn.name}: app setting '${connectionName}' is not set; the trigger is disabled.`);
+        this.o.log(
+          'error',
+          `Blob trigger ${fn.name}: app setting '${connectionName}' is not set; the trigger is disabled.`,
+        );
         continue;
       }
       const service = BlobServiceClient.fromConnectionString(conn);
@@ -76,7 +79,18 @@ export class BlobWatcher {
       const receipts = service.getContainerClient('azure-webjobs-hosts');
       await container.createIfNotExists();
       await receipts.createIfNotExists();
-      const watch: Watch = { fn, container, receipts, prefix, pattern, names, containerName, done: new Set(), attempts: new Map(), inFlight: new Set() };
+      const watch: Watch = {
+        fn,
+        container,
+        receipts,
+        prefix,
+        pattern,
+        names,
+        containerName,
+        done: new Set(),
+        attempts: new Map(),
+        inFlight: new Set(),
+      };
       for await (const blob of receipts.listBlobsFlat({ prefix: this.receiptPrefix(watch) })) {
         watch.done.add(blob.name.slice(this.receiptPrefix(watch).length));
       }
@@ -98,7 +112,10 @@ export class BlobWatcher {
     if (this.stopped) return;
     for (const w of this.watches) {
       try {
-        for await (const blob of w.container.listBlobsFlat({ prefix: w.prefix, includeMetadata: true })) {
+        for await (const blob of w.container.listBlobsFlat({
+          prefix: w.prefix,
+          includeMetadata: true,
+        })) {
           const etag = blob.properties.etag ?? '';
           const key = `${blob.name}/${etag.replace(/"/g, '')}`;
           if (w.done.has(key) || w.inFlight.has(key) || !w.pattern.test(blob.name)) continue;
@@ -141,7 +158,10 @@ export class BlobWatcher {
       };
       for (const n of w.names) metadata[n] = { string: match?.groups?.[n] ?? '' };
       await this.o.invoker.invoke(w.fn, {
-        inputData: [{ name: w.fn.triggerName, data: { bytes: content } }, ...clientInputs(w.fn, this.o.clientInput)],
+        inputData: [
+          { name: w.fn.triggerName, data: { bytes: content } },
+          ...clientInputs(w.fn, this.o.clientInput),
+        ],
         triggerMetadata: metadata,
       });
       await this.writeReceipt(w, key, 'done');
@@ -152,16 +172,24 @@ export class BlobWatcher {
       }
       const attempts = (w.attempts.get(key) ?? 0) + 1;
       w.attempts.set(key, attempts);
-      this.o.log('error', `Blob trigger ${w.fn.name} failed for ${blobName} (attempt ${attempts}/${MAX_ATTEMPTS}): ${(err as Error).stack ?? String(err)}`);
+      this.o.log(
+        'error',
+        `Blob trigger ${w.fn.name} failed for ${blobName} (attempt ${attempts}/${MAX_ATTEMPTS}): ${(err as Error).stack ?? String(err)}`,
+      );
       if (attempts >= MAX_ATTEMPTS) {
-        this.o.log('error', `Blob trigger ${w.fn.name}: giving up on ${blobName}; recorded as poison.`);
+        this.o.log(
+          'error',
+          `Blob trigger ${w.fn.name}: giving up on ${blobName}; recorded as poison.`,
+        );
         await this.writeReceipt(w, key, 'poison').catch(() => undefined);
       }
     }
   }
 
   private async writeReceipt(w: Watch, key: string, outcome: string): Promise<void> {
-    await w.receipts.getBlockBlobClient(this.receiptPrefix(w) + key).upload('', 0, { metadata: { outcome } });
+    await w.receipts
+      .getBlockBlobClient(this.receiptPrefix(w) + key)
+      .upload('', 0, { metadata: { outcome } });
     w.done.add(key);
   }
 }

@@ -2,7 +2,12 @@
  * Runs orchestrators, activities and entities through the real durable-functions handlers that
  * the app registered, with the trigger payloads the Durable extension sends.
  */
-import type { ActivityOutcome, DurableInvoker, EntityBatchRequest, EntityBatchResult } from '../durable/invoker';
+import type {
+  ActivityOutcome,
+  DurableInvoker,
+  EntityBatchRequest,
+  EntityBatchResult,
+} from '../durable/invoker';
 import { failureFromError } from '../durable/history';
 import type { SdkOrchestratorState, SdkOutcome } from '../durable/orchestration-episode';
 import type { Registry, RegisteredFunction, RpcTypedData } from './functions-core';
@@ -28,19 +33,26 @@ export class FunctionsDurableInvoker implements DurableInvoker {
   }
 
   entityFunction(lowerCaseName: string): string | undefined {
-    return this.registry.byTrigger('entityTrigger').find((f) => f.name.toLowerCase() === lowerCaseName)?.name;
+    return this.registry
+      .byTrigger('entityTrigger')
+      .find((f) => f.name.toLowerCase() === lowerCaseName)?.name;
   }
 
   async runOrchestrator(name: string, payload: unknown): Promise<SdkOutcome> {
     const fn = this.fn(name);
     try {
-      const response = await this.invoker.invoke(fn, this.request(fn, { string: JSON.stringify(payload) }));
+      const response = await this.invoker.invoke(
+        fn,
+        this.request(fn, { string: JSON.stringify(payload) }),
+      );
       return { ok: true, state: fromTypedData(response.returnValue) as SdkOrchestratorState };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const at = message.indexOf(OUT_OF_PROC_MARKER);
       if (at >= 0) {
-        const state = JSON.parse(message.slice(at + OUT_OF_PROC_MARKER.length)) as SdkOrchestratorState;
+        const state = JSON.parse(
+          message.slice(at + OUT_OF_PROC_MARKER.length),
+        ) as SdkOrchestratorState;
         return { ok: false, state, error: state.error ?? message };
       }
       return { ok: false, error: message };
@@ -66,7 +78,10 @@ export class FunctionsDurableInvoker implements DurableInvoker {
 
   async runEntity(name: string, request: EntityBatchRequest): Promise<EntityBatchResult> {
     const fn = this.fn(name);
-    const response = await this.invoker.invoke(fn, this.request(fn, { string: JSON.stringify(request) }));
+    const response = await this.invoker.invoke(
+      fn,
+      this.request(fn, { string: JSON.stringify(request) }),
+    );
     return fromTypedData(response.returnValue) as EntityBatchResult;
   }
 
@@ -76,14 +91,25 @@ export class FunctionsDurableInvoker implements DurableInvoker {
     return fn;
   }
 
-  private request(fn: RegisteredFunction, trigger: RpcTypedData): { inputData: { name: string; data: RpcTypedData }[] } {
-    return { inputData: [{ name: fn.triggerName, data: trigger }, ...clientInputs(fn, this.clientInput)] };
+  private request(
+    fn: RegisteredFunction,
+    trigger: RpcTypedData,
+  ): { inputData: { name: string; data: RpcTypedData }[] } {
+    return {
+      inputData: [{ name: fn.triggerName, data: trigger }, ...clientInputs(fn, this.clientInput)],
+    };
   }
 }
 
 /** The durableClient bindings a function declared, each given the client payload. */
-export function clientInputs(fn: RegisteredFunction, payload: () => RpcTypedData): { name: string; data: RpcTypedData }[] {
+export function clientInputs(
+  fn: RegisteredFunction,
+  payload: () => RpcTypedData,
+): { name: string; data: RpcTypedData }[] {
   return Object.entries(fn.bindings)
-    .filter(([, b]) => b.direction === 'in' && (b.type === 'durableClient' || b.type === 'orchestrationClient'))
+    .filter(
+      ([, b]) =>
+        b.direction === 'in' && (b.type === 'durableClient' || b.type === 'orchestrationClient'),
+    )
     .map(([name]) => ({ name, data: payload() }));
 }

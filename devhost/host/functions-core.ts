@@ -36,7 +36,11 @@ export interface ProgrammingModel {
 
 export interface InvocationModel {
   getArguments(): Promise<{ context: unknown; inputs: unknown[] }>;
-  invokeFunction(context: unknown, inputs: unknown[], handler: (...args: unknown[]) => unknown): Promise<unknown>;
+  invokeFunction(
+    context: unknown,
+    inputs: unknown[],
+    handler: (...args: unknown[]) => unknown,
+  ): Promise<unknown>;
   getResponse(context: unknown, result: unknown): Promise<RpcInvocationResponse>;
 }
 
@@ -105,7 +109,10 @@ export function createCoreApi(registry: Registry): Record<string, unknown> {
     getProgrammingModel() {
       return registry.programmingModel;
     },
-    registerFunction(metadata: { name: string; bindings: Record<string, BindingInfo> }, callback: (...args: unknown[]) => unknown) {
+    registerFunction(
+      metadata: { name: string; bindings: Record<string, BindingInfo> },
+      callback: (...args: unknown[]) => unknown,
+    ) {
       const entry = Object.entries(metadata.bindings).find(([, b]) => isTriggerType(b.type));
       if (!entry) throw new Error(`Function "${metadata.name}" has no trigger binding.`);
       if (registry.functions.has(metadata.name)) {
@@ -144,7 +151,8 @@ export function installCoreApi(registry: Registry): void {
   proto.require = new Proxy(proto.require, {
     apply(target, thisArg, args: [string]) {
       if (args[0] === '@azure/functions-core') return coreApi;
-      return Reflect.apply(target, thisArg, args) as unknown;
+      const loaded: unknown = Reflect.apply(target, thisArg, args);
+      return loaded;
     },
   });
 }

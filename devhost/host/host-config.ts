@@ -21,7 +21,11 @@ export interface HostConfig {
 interface HostJson {
   extensions?: {
     http?: { routePrefix?: string };
-    durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number; maxConcurrentOrchestratorFunctions?: number };
+    durableTask?: {
+      hubName?: string;
+      maxConcurrentActivityFunctions?: number;
+      maxConcurrentOrchestratorFunctions?: number;
+    };
   };
 }
 
@@ -43,7 +47,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'.`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`${name} must be a non-negative integer, got '${raw}'.`);
   return n;
 }
 
@@ -57,7 +62,10 @@ export function loadHostConfig(env: NodeJS.ProcessEnv = process.env): HostConfig
     // host.json is optional locally
   }
   const storage = env.AzureWebJobsStorage;
-  if (!storage) throw new Error('AzureWebJobsStorage is not set: the task hub needs a storage account (start the host with npm start).');
+  if (!storage)
+    throw new Error(
+      'AzureWebJobsStorage is not set: the task hub needs a storage account (start the host with npm start).',
+    );
   const durable = hostJson.extensions?.durableTask ?? {};
   return {
     appDir,
@@ -66,10 +74,21 @@ export function loadHostConfig(env: NodeJS.ProcessEnv = process.env): HostConfig
     rpcPort: int(env, 'DEVHOST_RPC_PORT', 0),
     functionKey: env.FUNCTIONS_KEY || readKey(stateDir),
     storageConnection: storage,
-    hubName: (env.DEVHOST_HUB_NAME ?? durable.hubName ?? 'TestHubName').replace(/[^A-Za-z0-9]/g, ''),
+    hubName: (env.DEVHOST_HUB_NAME ?? durable.hubName ?? 'TestHubName').replace(
+      /[^A-Za-z0-9]/g,
+      '',
+    ),
     routePrefix: hostJson.extensions?.http?.routePrefix ?? 'api',
-    maxConcurrentActivities: int(env, 'DEVHOST_MAX_ACTIVITIES', durable.maxConcurrentActivityFunctions ?? 10),
-    maxConcurrentOrchestrations: int(env, 'DEVHOST_MAX_ORCHESTRATIONS', durable.maxConcurrentOrchestratorFunctions ?? 16),
+    maxConcurrentActivities: int(
+      env,
+      'DEVHOST_MAX_ACTIVITIES',
+      durable.maxConcurrentActivityFunctions ?? 10,
+    ),
+    maxConcurrentOrchestrations: int(
+      env,
+      'DEVHOST_MAX_ORCHESTRATIONS',
+      durable.maxConcurrentOrchestratorFunctions ?? 16,
+    ),
     maxRequestBytes: int(env, 'DEVHOST_MAX_REQUEST_BYTES', 100 * 1024 * 1024),
     blobPollMs: int(env, 'DEVHOST_BLOB_POLL_MS', 500),
   };

@@ -4,7 +4,12 @@
  * exactly the objects it would see in Azure.
  */
 import { randomUUID } from 'node:crypto';
-import type { Registry, RegisteredFunction, RpcInvocationResponse, RpcTypedData } from './functions-core';
+import type {
+  Registry,
+  RegisteredFunction,
+  RpcInvocationResponse,
+  RpcTypedData,
+} from './functions-core';
 
 export interface InvocationRequest {
   inputData: { name: string; data: RpcTypedData }[];
@@ -21,7 +26,11 @@ export class Invoker {
 
   async runAppStartHooks(functionAppDirectory: string): Promise<void> {
     for (const hook of this.registry.hooks.appStart) {
-      await hook({ hookData: this.appHookData, appHookData: this.appHookData, functionAppDirectory });
+      await hook({
+        hookData: this.appHookData,
+        appHookData: this.appHookData,
+        functionAppDirectory,
+      });
     }
   }
 
@@ -34,11 +43,17 @@ export class Invoker {
   /** Returns the worker's response; a handler error is rethrown as it was thrown. */
   async invoke(fn: RegisteredFunction, request: InvocationRequest): Promise<RpcInvocationResponse> {
     const pm = this.registry.programmingModel;
-    if (!pm) throw new Error('The app did not load @azure/functions: no programming model was set.');
+    if (!pm)
+      throw new Error('The app did not load @azure/functions: no programming model was set.');
     const invocationId = randomUUID();
     const coreCtx = {
       invocationId,
-      request: { invocationId, functionId: fn.name, inputData: request.inputData, triggerMetadata: request.triggerMetadata ?? {} },
+      request: {
+        invocationId,
+        functionId: fn.name,
+        inputData: request.inputData,
+        triggerMetadata: request.triggerMetadata ?? {},
+      },
       metadata: { name: fn.name, bindings: fn.bindings },
       state: undefined as string | undefined,
       log: (level: string, category: string, message: string) => {
@@ -49,7 +64,13 @@ export class Invoker {
     const model = pm.getInvocationModel(coreCtx);
     const { context, inputs } = await model.getArguments();
     const hookData: Record<string, unknown> = {};
-    const pre = { hookData, appHookData: this.appHookData, invocationContext: context, functionCallback: fn.callback, inputs };
+    const pre = {
+      hookData,
+      appHookData: this.appHookData,
+      invocationContext: context,
+      functionCallback: fn.callback,
+      inputs,
+    };
     coreCtx.state = 'preInvocationHooks';
     for (const hook of this.registry.hooks.preInvocation) await hook(pre);
     coreCtx.state = 'invocation';
@@ -61,9 +82,18 @@ export class Invoker {
       error = err;
     }
     coreCtx.state = 'postInvocationHooks';
-    const post = { hookData, appHookData: this.appHookData, invocationContext: context, inputs: pre.inputs, result, error };
+    const post = {
+      hookData,
+      appHookData: this.appHookData,
+      invocationContext: context,
+      inputs: pre.inputs,
+      result,
+      error,
+    };
     for (const hook of this.registry.hooks.postInvocation) await hook(post);
     coreCtx.state = undefined;
+    // Rethrow exactly what the handler threw: the caller reports it as the function's failure.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
     if (post.error !== undefined) throw post.error;
     return model.getResponse(context, post.result);
   }

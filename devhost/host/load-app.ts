@@ -5,7 +5,14 @@ import path from 'node:path';
 function globToRegex(glob: string): RegExp {
   const re = glob
     .split('/')
-    .map((seg) => (seg === '**' ? '(?:.*/)?' : seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '/'))
+    .map((seg) =>
+      seg === '**'
+        ? '(?:.*/)?'
+        : seg
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]') + '/',
+    )
     .join('');
   return new RegExp(`^${re.replace(/\/$/, '').replace(/\(\?:\.\*\/\)\?\//g, '(?:.*/)?')}$`);
 }
@@ -20,16 +27,23 @@ function walk(dir: string, base: string, out: string[]): void {
 }
 
 export function resolveEntryFiles(appDir: string): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8')) as { main?: string };
+  const pkg = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8')) as {
+    main?: string;
+  };
   const main = (pkg.main ?? 'index.js').replace(/^\.\//, '');
   if (!/[*?]/.test(main)) {
     const file = path.resolve(appDir, main);
     if (!fs.existsSync(file)) {
-      throw new Error(`package.json#main points to ${main}, which does not exist. Build the app first (npm run build).`);
+      throw new Error(
+        `package.json#main points to ${main}, which does not exist. Build the app first (npm run build).`,
+      );
     }
     return [file];
   }
-  const fixed = main.split('/').filter((s, i, all) => !/[*?]/.test(all.slice(0, i + 1).join('/'))).join('/');
+  const fixed = main
+    .split('/')
+    .filter((s, i, all) => !/[*?]/.test(all.slice(0, i + 1).join('/')))
+    .join('/');
   const files: string[] = [];
   const root = path.resolve(appDir, fixed);
   if (fs.existsSync(root)) walk(root, appDir, files);
@@ -41,6 +55,8 @@ export function resolveEntryFiles(appDir: string): string[] {
 
 export function loadApp(appDir: string): string[] {
   const files = resolveEntryFiles(appDir);
+  // The worker loads entry files with require (CommonJS) too; an ESM app would need import().
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   for (const file of files) require(file);
   return files;
 }

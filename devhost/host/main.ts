@@ -49,7 +49,14 @@ async function main(): Promise<void> {
   let rpcBaseUrl = '';
   const publicBaseUrl = `http://127.0.0.1:${config.port}`;
   const clientInput = () => ({
-    string: JSON.stringify(durableClientPayload({ hubName: config.hubName, publicBaseUrl, rpcBaseUrl, systemKey: config.functionKey })),
+    string: JSON.stringify(
+      durableClientPayload({
+        hubName: config.hubName,
+        publicBaseUrl,
+        rpcBaseUrl,
+        systemKey: config.functionKey,
+      }),
+    ),
   });
   const durableInvoker = new FunctionsDurableInvoker(registry, invoker, clientInput);
   const hub = new TaskHub({
@@ -61,9 +68,15 @@ async function main(): Promise<void> {
     trace: process.env.DEVHOST_TRACE === '1',
   });
   const managementUrls = (instanceId: string): Record<string, string> => {
-    const payload = durableClientPayload({ hubName: config.hubName, publicBaseUrl, rpcBaseUrl, systemKey: config.functionKey }).managementUrls as Record<string, string>;
+    const payload = durableClientPayload({
+      hubName: config.hubName,
+      publicBaseUrl,
+      rpcBaseUrl,
+      systemKey: config.functionKey,
+    }).managementUrls as Record<string, string>;
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(payload)) out[k] = v.replace('INSTANCEID', encodeURIComponent(instanceId));
+    for (const [k, v] of Object.entries(payload))
+      out[k] = v.replace('INSTANCEID', encodeURIComponent(instanceId));
     out.id = instanceId;
     return out;
   };
@@ -104,8 +117,14 @@ async function main(): Promise<void> {
 
   fs.mkdirSync(path.join(config.stateDir, 'run'), { recursive: true });
   const names = [...registry.functions.values()].map((f) => `${f.name} (${f.trigger.type})`);
-  log('info', `Loaded ${files.map((f) => path.relative(config.appDir, f)).join(', ')}: ${names.length} functions: ${names.join(', ')}`);
-  log('info', `Host running on ${publicBaseUrl} (durable rpc on ${rpcPort}, task hub ${config.hubName})`);
+  log(
+    'info',
+    `Loaded ${files.map((f) => path.relative(config.appDir, f)).join(', ')}: ${names.length} functions: ${names.join(', ')}`,
+  );
+  log(
+    'info',
+    `Host running on ${publicBaseUrl} (durable rpc on ${rpcPort}, task hub ${config.hubName})`,
+  );
 
   const shutdown = (): void => {
     ready = false;

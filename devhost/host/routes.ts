@@ -37,7 +37,9 @@ export function compileRoute(fn: RegisteredFunction): CompiledRoute {
         })
         .join('');
   });
-  const methods = Array.isArray(fn.trigger.methods) ? new Set(fn.trigger.methods.map((m) => m.toUpperCase())) : undefined;
+  const methods = Array.isArray(fn.trigger.methods)
+    ? new Set(fn.trigger.methods.map((m) => m.toUpperCase()))
+    : undefined;
   return { fn, methods, regex: new RegExp(`^${pattern}$`, 'i'), specificity };
 }
 
@@ -45,7 +47,10 @@ export function matchRoute(
   routes: CompiledRoute[],
   method: string,
   path: string,
-): { route: CompiledRoute; params: Record<string, string> } | { methodNotAllowed: true } | undefined {
+):
+  | { route: CompiledRoute; params: Record<string, string> }
+  | { methodNotAllowed: true }
+  | undefined {
   let pathMatched = false;
   for (const route of routes) {
     const m = route.regex.exec(path);
@@ -53,7 +58,8 @@ export function matchRoute(
     pathMatched = true;
     if (route.methods && !route.methods.has(method.toUpperCase())) continue;
     const params: Record<string, string> = {};
-    for (const [k, v] of Object.entries(m.groups ?? {})) if (v !== undefined) params[k] = decodeURIComponent(v);
+    for (const [k, v] of Object.entries(m.groups ?? {}))
+      if (v !== undefined) params[k] = decodeURIComponent(v);
     return { route, params };
   }
   return pathMatched ? { methodNotAllowed: true } : undefined;

@@ -52,7 +52,11 @@ df.app.orchestration('fanOut', function* (context: OrchestrationContext) {
   return results.reduce((s, x) => s + x, 0);
 });
 df.app.orchestration('withRetry', function* (context: OrchestrationContext) {
-  const ok: unknown = yield context.df.callActivityWithRetry('flaky', new df.RetryOptions(10, 5), null);
+  const ok: unknown = yield context.df.callActivityWithRetry(
+    'flaky',
+    new df.RetryOptions(10, 5),
+    null,
+  );
   let failure = '';
   try {
     yield context.df.callActivityWithRetry('broken', new df.RetryOptions(10, 2), null);
@@ -68,10 +72,17 @@ df.app.orchestration('timerAndEvent', function* (context: OrchestrationContext) 
   const event = context.df.waitForExternalEvent('approve');
   const winner: unknown = yield context.df.Task.any([event, timeout]);
   if (winner === event) timeout.cancel();
-  return { approved: winner === event ? event.result : null, waitedMs: context.df.currentUtcDateTime.getTime() - start };
+  return {
+    approved: winner === event ? event.result : null,
+    waitedMs: context.df.currentUtcDateTime.getTime() - start,
+  };
 });
 df.app.orchestration('parent', function* (context: OrchestrationContext) {
-  const child: unknown = yield context.df.callSubOrchestrator('sequence', undefined, 'child-of-parent');
+  const child: unknown = yield context.df.callSubOrchestrator(
+    'sequence',
+    undefined,
+    'child-of-parent',
+  );
   return child;
 });
 df.app.orchestration('entityUser', function* (context: OrchestrationContext) {
@@ -86,6 +97,18 @@ df.app.orchestration('eternal', function* (context: OrchestrationContext) {
   yield context.df.callActivity('echo', n);
   context.df.continueAsNew(n + 1);
   return undefined;
+});
+df.app.orchestration('failingChild', function* (context: OrchestrationContext) {
+  yield context.df.callActivity('broken', null);
+  return 'unreachable';
+});
+df.app.orchestration('catchesChild', function* (context: OrchestrationContext) {
+  try {
+    yield context.df.callSubOrchestrator('failingChild');
+    return 'no error';
+  } catch (err) {
+    return (err as Error).message;
+  }
 });
 df.app.orchestration('changesItsMind', function* (context: OrchestrationContext) {
   yield context.df.callActivity(divergent ? 'double' : 'echo', 1);
@@ -121,7 +144,9 @@ describe('Engine: durable semantics through the real SDK', () => {
     const out = h.output<{ ok: string; failure: string }>(state);
     expect(out.ok).toBe('ok on attempt 3');
     expect(out.failure).toContain('always broken');
-    const brokenScheduled = state.history.filter((e) => e.EventType === EventType.TaskScheduled && e.Name === 'broken');
+    const brokenScheduled = state.history.filter(
+      (e) => e.EventType === EventType.TaskScheduled && e.Name === 'broken',
+    );
     expect(brokenScheduled).toHaveLength(2);
     // flaky: 2 failures -> 2 timers; broken: 2 failures -> 2 timers (the last one included)
     expect(state.history.filter((e) => e.EventType === EventType.TimerCreated)).toHaveLength(4);
@@ -154,6 +179,11 @@ describe('Engine: durable semantics through the real SDK', () => {
     const state = await h.waitForCompletion(await h.startOrchestration('eternal', 0));
     expect(h.output(state)).toBe(3);
     expect(state.history.filter((e) => e.EventType === EventType.TaskScheduled)).toHaveLength(0);
+  });
+
+  it("hands a failed sub-orchestration's error message to the parent", async () => {
+    const state = await h.waitForCompletion(await h.startOrchestration('catchesChild'));
+    expect(h.output(state)).toContain('always broken');
   });
 
   it('fails an instance whose replay diverges from its history', async () => {

@@ -42,7 +42,12 @@ function hugeHeaderPng(): Buffer {
   ihdr[8] = 8;
   ihdr[9] = 2;
   const idat = zlib.deflateSync(Buffer.alloc(1000));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('Bad input', () => {
@@ -62,14 +67,32 @@ describe('Bad input', () => {
     ['plain text', 'hello, this is not an image', 'image/jpeg'],
     ['a PDF', '%PDF-1.7\n1 0 obj << >> endobj', 'application/pdf'],
     ['HTML', '<!doctype html><html><body>hi</body></html>', 'image/png'],
-    ['SVG', '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>', 'image/svg+xml'],
-  ])('rejects %s with 415 UNSUPPORTED_MEDIA_TYPE, whatever the header says', async (_name, body, type) => {
-    await expectError(await upload(stack, Buffer.from(body), type), 415, 'UNSUPPORTED_MEDIA_TYPE');
-  });
+    [
+      'SVG',
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>',
+      'image/svg+xml',
+    ],
+  ])(
+    'rejects %s with 415 UNSUPPORTED_MEDIA_TYPE, whatever the header says',
+    async (_name, body, type) => {
+      await expectError(
+        await upload(stack, Buffer.from(body), type),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+    },
+  );
 
   it('fails a truncated JPEG with CORRUPT_IMAGE', async () => {
-    const jpeg = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#119944' } }).jpeg().toBuffer();
-    const { record } = await waitFinished(stack, await uploadOk(stack, jpeg.subarray(0, Math.floor(jpeg.length / 2))));
+    const jpeg = await sharp({
+      create: { width: 800, height: 600, channels: 3, background: '#119944' },
+    })
+      .jpeg()
+      .toBuffer();
+    const { record } = await waitFinished(
+      stack,
+      await uploadOk(stack, jpeg.subarray(0, Math.floor(jpeg.length / 2))),
+    );
     expect(record.status).toBe('Failed');
     expect(record.error?.code).toBe('CORRUPT_IMAGE');
   });
@@ -90,7 +113,11 @@ describe('Bad input', () => {
     const { status, body } = await getRecord(stack, 'no-such-image');
     expect(status).toBe(404);
     expect((body as unknown as { error: { code: string } }).error.code).toBe('NOT_FOUND');
-    await expectError(await fetch(`${stack.baseUrl}/api/images/no-such-image/variants/thumb`), 404, 'NOT_FOUND');
+    await expectError(
+      await fetch(`${stack.baseUrl}/api/images/no-such-image/variants/thumb`),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   it.each(['?limit=0', '?limit=101', '?limit=abc', '?status=Sideways', '?continuationToken=%%%'])(
@@ -101,7 +128,11 @@ describe('Bad input', () => {
   );
 
   it('still completes a good photo after all of the above', async () => {
-    const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#557799' } }).jpeg().toBuffer();
+    const jpeg = await sharp({
+      create: { width: 640, height: 480, channels: 3, background: '#557799' },
+    })
+      .jpeg()
+      .toBuffer();
     const { record } = await waitFinished(stack, await uploadOk(stack, jpeg));
     expect(record.status).toBe('Completed');
     expect(record.variants).toHaveLength(3);

@@ -7,7 +7,11 @@ export interface Target {
   key: string;
 }
 
-export function sharedStack(): Target & { cosmosEndpoint: string; cosmosKey: string; stateDir: string } {
+export function sharedStack(): Target & {
+  cosmosEndpoint: string;
+  cosmosKey: string;
+  stateDir: string;
+} {
   const baseUrl = process.env.TEST_BASE_URL;
   if (!baseUrl) throw new Error('The integration global setup did not start a stack.');
   return {
@@ -22,26 +26,64 @@ export function sharedStack(): Target & { cosmosEndpoint: string; cosmosKey: str
 export interface ImageRecord {
   id: string;
   status: string;
-  source?: { width: number; height: number; format: string; bytes: number; sha256: string; filename?: string };
-  variants: { name: string; width: number; height: number; format: string; contentType: string; bytes: number; url: string }[];
-  analysis?: { status: string; provider: string; text?: string; colors?: unknown[]; blurhash?: string; phash?: string };
+  source?: {
+    width: number;
+    height: number;
+    format: string;
+    bytes: number;
+    sha256: string;
+    filename?: string;
+  };
+  variants: {
+    name: string;
+    width: number;
+    height: number;
+    format: string;
+    contentType: string;
+    bytes: number;
+    url: string;
+  }[];
+  analysis?: {
+    status: string;
+    provider: string;
+    text?: string;
+    colors?: unknown[];
+    blurhash?: string;
+    phash?: string;
+  };
   steps?: { name: string; status: string }[];
   error?: { code: string; message: string };
   orchestration?: { instanceId: string; runtimeStatus: string };
 }
 
-export async function upload(t: Target, body: Buffer | string, contentType: string, query = ''): Promise<Response> {
-  return fetch(`${t.baseUrl}/api/images${query}`, { method: 'POST', body, headers: { 'content-type': contentType } });
+export async function upload(
+  t: Target,
+  body: Buffer | string,
+  contentType: string,
+  query = '',
+): Promise<Response> {
+  return fetch(`${t.baseUrl}/api/images${query}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': contentType },
+  });
 }
 
-export async function uploadOk(t: Target, body: Buffer, contentType = 'image/jpeg'): Promise<string> {
+export async function uploadOk(
+  t: Target,
+  body: Buffer,
+  contentType = 'image/jpeg',
+): Promise<string> {
   const res = await upload(t, body, contentType);
   const json = (await res.json()) as { id: string };
   if (res.status !== 202) throw new Error(`Upload answered ${res.status}: ${JSON.stringify(json)}`);
   return json.id;
 }
 
-export async function getRecord(t: Target, id: string): Promise<{ status: number; body: ImageRecord }> {
+export async function getRecord(
+  t: Target,
+  id: string,
+): Promise<{ status: number; body: ImageRecord }> {
   const res = await fetch(`${t.baseUrl}/api/images/${id}`);
   return { status: res.status, body: (await res.json()) as ImageRecord };
 }
@@ -49,22 +91,30 @@ export async function getRecord(t: Target, id: string): Promise<{ status: number
 const FINISHED = new Set(['Completed', 'CompletedWithWarnings', 'Failed']);
 
 /** Polls like a client: returns the record once finished, with every status seen on the way. */
-export async function waitFinished(t: Target, id: string, timeoutMs = 90_000): Promise<{ record: ImageRecord; seen: string[] }> {
+export async function waitFinished(
+  t: Target,
+  id: string,
+  timeoutMs = 90_000,
+): Promise<{ record: ImageRecord; seen: string[] }> {
   const seen: string[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { status, body } = await getRecord(t, id);
-    if (status !== 200) throw new Error(`GET /api/images/${id} answered ${status}: ${JSON.stringify(body)}`);
+    if (status !== 200)
+      throw new Error(`GET /api/images/${id} answered ${status}: ${JSON.stringify(body)}`);
     if (seen[seen.length - 1] !== body.status) seen.push(body.status);
     if (FINISHED.has(body.status)) return { record: body, seen };
-    if (Date.now() > deadline) throw new Error(`Image ${id} still ${body.status} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`Image ${id} still ${body.status} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
 
 export function cosmosContainer(endpoint: string, key: string) {
   const client = new CosmosClient({ endpoint, key });
-  return client.database(process.env.COSMOS_DATABASE ?? 'images').container(process.env.COSMOS_CONTAINER ?? 'records');
+  return client
+    .database(process.env.COSMOS_DATABASE ?? 'images')
+    .container(process.env.COSMOS_CONTAINER ?? 'records');
 }
 
 /** A photo as a phone takes it: landscape pixels, EXIF says "rotate 90°", with GPS coordinates. */
@@ -82,7 +132,12 @@ export async function phonePhoto(width = 2400, height = 1600): Promise<Buffer> {
     .withMetadata({ orientation: 6 })
     .withExifMerge({
       IFD0: { Make: 'TestCam', Model: 'Pocket 1' },
-      IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '52/1 31/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '13/1 24/1 0/1' },
+      IFD3: {
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '52/1 31/1 0/1',
+        GPSLongitudeRef: 'E',
+        GPSLongitude: '13/1 24/1 0/1',
+      },
     })
     .jpeg({ quality: 85 })
     .toBuffer();

@@ -5,7 +5,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { cosmosContainer, phonePhoto, sharedStack, upload, uploadOk, waitFinished, type ImageRecord } from './client';
+import {
+  cosmosContainer,
+  phonePhoto,
+  sharedStack,
+  upload,
+  uploadOk,
+  waitFinished,
+  type ImageRecord,
+} from './client';
 
 const stack = sharedStack();
 
@@ -34,7 +42,12 @@ describe('Pipeline: upload to completed record', () => {
   });
 
   it('describes the source after EXIF orientation', () => {
-    expect(record.source).toMatchObject({ format: 'jpeg', width: 1600, height: 2400, filename: 'holiday.jpg' });
+    expect(record.source).toMatchObject({
+      format: 'jpeg',
+      width: 1600,
+      height: 2400,
+      filename: 'holiday.jpg',
+    });
     expect(record.source?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -49,10 +62,14 @@ describe('Pipeline: upload to completed record', () => {
       const meta = await sharp(bytes).metadata();
       expect(meta.format).toBe('webp');
       expect(Math.max(meta.width ?? 0, meta.height ?? 0)).toBe(boxes[v.name]);
-      expect(meta.height! / meta.width!).toBeCloseTo(2400 / 1600, 1);
+      expect((meta.height ?? 0) / (meta.width ?? 1)).toBeCloseTo(2400 / 1600, 1);
       expect(meta.exif).toBeUndefined();
       expect(meta.orientation ?? 1).toBe(1);
-      expect({ width: v.width, height: v.height, bytes: v.bytes }).toEqual({ width: meta.width, height: meta.height, bytes: bytes.length });
+      expect({ width: v.width, height: v.height, bytes: v.bytes }).toEqual({
+        width: meta.width,
+        height: meta.height,
+        bytes: bytes.length,
+      });
     }
   });
 
@@ -71,7 +88,9 @@ describe('Pipeline: upload to completed record', () => {
   });
 
   it('stores the same record in Cosmos DB', async () => {
-    const { resource } = await cosmosContainer(stack.cosmosEndpoint, stack.cosmosKey).item(id, id).read<ImageRecord>();
+    const { resource } = await cosmosContainer(stack.cosmosEndpoint, stack.cosmosKey)
+      .item(id, id)
+      .read<ImageRecord>();
     expect(resource?.status).toBe('Completed');
     expect(resource?.variants).toHaveLength(3);
   });
@@ -79,10 +98,15 @@ describe('Pipeline: upload to completed record', () => {
 
 describe('Pipeline: small images and OCR', () => {
   it('never enlarges an image smaller than every box', async () => {
-    const small = await sharp({ create: { width: 120, height: 90, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    const small = await sharp({
+      create: { width: 120, height: 90, channels: 3, background: '#3366cc' },
+    })
+      .png()
+      .toBuffer();
     const { record } = await waitFinished(stack, await uploadOk(stack, small, 'image/png'));
     expect(record.status).toBe('Completed');
-    for (const v of record.variants) expect([v.width, v.height]).toEqual(v.name === 'thumb' ? [120, 90] : [120, 90]);
+    for (const v of record.variants)
+      expect([v.width, v.height]).toEqual(v.name === 'thumb' ? [120, 90] : [120, 90]);
   });
 
   it('reads the text in an image', async () => {
@@ -92,7 +116,11 @@ describe('Pipeline: small images and OCR', () => {
   });
 
   it('accepts multipart uploads in the field "file"', async () => {
-    const jpeg = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#aa3311' } }).jpeg().toBuffer();
+    const jpeg = await sharp({
+      create: { width: 300, height: 200, channels: 3, background: '#aa3311' },
+    })
+      .jpeg()
+      .toBuffer();
     const form = new FormData();
     form.append('file', new Blob([jpeg], { type: 'image/jpeg' }), 'form.jpg');
     const res = await fetch(`${stack.baseUrl}/api/images`, { method: 'POST', body: form });

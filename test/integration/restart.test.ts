@@ -7,7 +7,16 @@ import { startStack, type Stack } from '../../devhost/testing/stack';
 import { uploadOk, waitFinished, type ImageRecord } from './client';
 
 async function photo(i: number): Promise<Buffer> {
-  return sharp({ create: { width: 900 + i * 10, height: 700, channels: 3, background: { r: 20 * i, g: 90, b: 160 } } }).jpeg().toBuffer();
+  return sharp({
+    create: {
+      width: 900 + i * 10,
+      height: 700,
+      channels: 3,
+      background: { r: 20 * i, g: 90, b: 160 },
+    },
+  })
+    .jpeg()
+    .toBuffer();
 }
 
 describe('Durability: kill -9 and restart', () => {
@@ -32,7 +41,9 @@ describe('Durability: kill -9 and restart', () => {
       expect(record.status).toBe('Completed');
       expect(record.variants).toHaveLength(3);
     }
-    const res = await fetch(`${stack.baseUrl}/runtime/webhooks/durabletask/instances?code=${stack.functionsKey}&runtimeStatus=Running,Pending`);
+    const res = await fetch(
+      `${stack.baseUrl}/runtime/webhooks/durabletask/instances?code=${stack.functionsKey}&runtimeStatus=Running,Pending`,
+    );
     expect(await res.json()).toEqual([]);
   });
 
@@ -48,7 +59,9 @@ describe('Durability: kill -9 and restart', () => {
       expect(item?.analysis?.status).toBe('Completed');
       const variant = await fetch(`${stack.baseUrl}/api/images/${id}/variants/medium`);
       expect(variant.status).toBe(200);
-      expect((await sharp(Buffer.from(await variant.arrayBuffer())).metadata()).format).toBe('webp');
+      expect((await sharp(Buffer.from(await variant.arrayBuffer())).metadata()).format).toBe(
+        'webp',
+      );
     }
   });
 });
