@@ -109,7 +109,15 @@ async function main(): Promise<void> {
   console.log(`Preparing ${PHOTOS} photos (about 3000×2000 JPEG) on ${os.cpus().length} cores…`);
   const photos = await makePhotos(PHOTOS);
   const stack = await startStack({
-    env: { ANALYZER: 'none' },
+    env: {
+      ANALYZER: 'none',
+      ...(process.env.DEVHOST_BLOB_POLL_MS
+        ? { DEVHOST_BLOB_POLL_MS: process.env.DEVHOST_BLOB_POLL_MS }
+        : {}),
+      ...(process.env.DEVHOST_MAX_ACTIVITIES
+        ? { DEVHOST_MAX_ACTIVITIES: process.env.DEVHOST_MAX_ACTIVITIES }
+        : {}),
+    },
     removeStateDirOnStop: process.env.BENCH_KEEP_STATE !== '1',
   });
   console.log(`devhost state and logs: ${stack.stateDir}`);

@@ -38,6 +38,8 @@ const config = loadConfig(process.env);
 
 const blobs = createAzureBlobStore(createBlobServiceClient(config.storage), {
   pingContainer: Containers.incoming,
+  // Inspect and each resize read the same upload; download it once per worker.
+  cachedContainers: [Containers.incoming],
 });
 const records = createCosmosRecordStore(createCosmosClient(config.cosmos), config.cosmos);
 const images = createSharpImageProcessor();

@@ -151,6 +151,8 @@ export interface ActivityWorkItem {
   attempt: number;
   /** Times a host started this item and then vanished (crash): bounded, to stop poison items. */
   deliveries: number;
+  /** Set (and stored) just before the item runs. */
+  started?: boolean;
 }
 
 export function activityRow(item: ActivityWorkItem): Row {

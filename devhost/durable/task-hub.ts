@@ -34,7 +34,7 @@ export interface TaskHubOptions {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   maxConcurrentActivities: number;
   maxConcurrentOrchestrations: number;
-  /** Deliveries of one activity work item (each ended by a crash) before it is failed as poison. */
+  /** Host crashes while one activity work item was running, after which it is failed as poison. */
   maxActivityDeliveries?: number;
   /** Log every dispatch (DEVHOST_TRACE=1). */
   trace?: boolean;
@@ -69,6 +69,10 @@ export class TaskHub {
   private runningPartitions = 0;
   private stopped = false;
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly startMarks = new Map<
+    string,
+    { items: ActivityWorkItem[]; waiters: (() => void)[] }
+  >();
 
   constructor(private readonly options: TaskHubOptions) {}
 
@@ -91,19 +95,16 @@ export class TaskHub {
     for (const row of await store.scanPrefix('A-')) {
       const item = row.data as ActivityWorkItem;
       this.trace(`recovered work item ${item.name} ${item.instanceId}#${item.taskId}`);
-      item.deliveries += 1;
-      if (item.deliveries > maxDeliveries) {
-        this.options.log(
-          'error',
-          `Activity '${item.name}' (${item.instanceId}#${item.taskId}) crashed the host ${item.deliveries - 1} times; failing it.`,
-        );
+      // Only an item that had started when its host vanished counts as a (possibly fatal) delivery.
+      if (item.started) item.deliveries += 1;
+      item.started = false;
+      if (item.deliveries >= maxDeliveries) {
+        const message = `Activity '${item.name}' was running each of the ${item.deliveries} times the host process ended unexpectedly; it is treated as a poison work item and failed.`;
+        this.options.log('error', `${message} (${item.instanceId}#${item.taskId})`);
         await this.completeActivity(item, {
           ok: false,
-          reason: `Activity '${item.name}' was abandoned after ${item.deliveries - 1} deliveries that each ended the host process (poison work item).`,
-          details: {
-            ErrorType: 'PoisonWorkItem',
-            ErrorMessage: `Activity '${item.name}' ended the host process on each of ${item.deliveries - 1} deliveries.`,
-          },
+          reason: message,
+          details: { ErrorType: 'PoisonWorkItem', ErrorMessage: message },
         });
         continue;
       }
@@ -121,6 +122,15 @@ export class TaskHub {
   stop(): void {
     this.stopped = true;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
+  }
+
+  /** Stops taking work and waits (bounded) for what is running to finish and be stored. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.stop();
+    const deadline = Date.now() + timeoutMs;
+    while ((this.runningActivities > 0 || this.runningPartitions > 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** Resolves when nothing is running or due (used by tests and benchmarks). */
@@ -748,6 +758,7 @@ export class TaskHub {
       };
     } else {
       try {
+        await this.markStarted(item);
         this.trace(`activity start ${item.name} ${item.instanceId}#${item.taskId}`);
         outcome = await this.options.invoker.runActivity(item.name, item.input);
         this.trace(
@@ -759,6 +770,41 @@ export class TaskHub {
       }
     }
     await this.completeActivity(item, outcome);
+  }
+
+  /**
+   * Records that a work item is about to run, before it runs: if the process dies now, the next
+   * host counts this delivery towards the poison limit. Marks made in the same tick share writes.
+   */
+  private markStarted(item: ActivityWorkItem): Promise<void> {
+    item.started = true;
+    const key = encodeKey(item.instanceId);
+    return new Promise((resolve) => {
+      let batch = this.startMarks.get(key);
+      if (!batch) {
+        batch = { items: [], waiters: [] };
+        this.startMarks.set(key, batch);
+        setImmediate(() => void this.flushStartMarks(key));
+      }
+      batch.items.push(item);
+      batch.waiters.push(resolve);
+    });
+  }
+
+  private async flushStartMarks(key: string): Promise<void> {
+    const batch = this.startMarks.get(key);
+    this.startMarks.delete(key);
+    if (!batch) return;
+    try {
+      await this.options.store.put(key, batch.items.map(activityRow));
+    } catch (err) {
+      // Only poison accounting depends on the mark; the work itself is still safe to run.
+      this.options.log(
+        'warn',
+        `Could not record the start of work items in '${decodeKey(key)}': ${String(err)}`,
+      );
+    }
+    for (const resolve of batch.waiters) resolve();
   }
 
   /** Stores the result in the orchestration's inbox and removes the work item, in one transaction. */

@@ -4,7 +4,7 @@
  * restarted host neither misses nor repeats a blob; a failed invocation is retried, then parked.
  * In Azure the same functions use the Event Grid source; locally the scan stands in for it.
  */
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { BlobServiceClient, type BlobItem, type ContainerClient } from '@azure/storage-blob';
 import { clientInputs } from './durable-invoker';
 import type { RegisteredFunction, RpcTypedData } from './functions-core';
 import type { Invoker } from './invoke';
@@ -122,7 +122,7 @@ export class BlobWatcher {
           if (this.running >= this.o.concurrency) break;
           w.inFlight.add(key);
           this.running++;
-          void this.fire(w, blob.name, key).finally(() => {
+          void this.fire(w, blob.name, key, blob.properties, blob.metadata ?? {}).finally(() => {
             w.inFlight.delete(key);
             this.running--;
           });
@@ -135,11 +135,20 @@ export class BlobWatcher {
     this.timer.unref?.();
   }
 
-  private async fire(w: Watch, blobName: string, key: string): Promise<void> {
+  private async fire(
+    w: Watch,
+    blobName: string,
+    key: string,
+    listed: BlobItem['properties'],
+    userMetadata: Record<string, string>,
+  ): Promise<void> {
     const blobClient = w.container.getBlobClient(blobName);
     try {
-      const content = await blobClient.downloadToBuffer();
-      const props = await blobClient.getProperties();
+      // Read exactly the version the scan saw: a newer write is a new version with its own run.
+      const content = await blobClient.downloadToBuffer(0, undefined, {
+        conditions: { ifMatch: listed.etag },
+      });
+      const props = { ...listed, metadata: userMetadata };
       const match = w.pattern.exec(blobName);
       const metadata: Record<string, RpcTypedData> = {
         BlobTrigger: { string: `${w.containerName}/${blobName}` },
@@ -152,6 +161,9 @@ export class BlobWatcher {
             LastModified: props.lastModified,
             CreatedOn: props.createdOn,
             BlobType: props.blobType,
+            ContentMD5: props.contentMD5
+              ? Buffer.from(props.contentMD5).toString('base64')
+              : undefined,
           }),
         },
         Metadata: { json: JSON.stringify(props.metadata ?? {}) },
@@ -166,8 +178,9 @@ export class BlobWatcher {
       });
       await this.writeReceipt(w, key, 'done');
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) {
-        w.done.add(key); // deleted before we got to it
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status === 404 || status === 412) {
+        w.done.add(key); // deleted or replaced before we got to it; a replacement is its own version
         return;
       }
       const attempts = (w.attempts.get(key) ?? 0) + 1;

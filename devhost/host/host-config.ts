@@ -43,12 +43,13 @@ function readKey(stateDir: string): string {
   return key;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0)
-    throw new Error(`${name} must be a non-negative integer, got '${raw}'.`);
+  if (!Number.isInteger(n) || n < min) {
+    throw new Error(`${name} must be an integer of at least ${min}, got '${raw}'.`);
+  }
   return n;
 }
 
@@ -83,13 +84,15 @@ export function loadHostConfig(env: NodeJS.ProcessEnv = process.env): HostConfig
       env,
       'DEVHOST_MAX_ACTIVITIES',
       durable.maxConcurrentActivityFunctions ?? 10,
+      1,
     ),
     maxConcurrentOrchestrations: int(
       env,
       'DEVHOST_MAX_ORCHESTRATIONS',
       durable.maxConcurrentOrchestratorFunctions ?? 16,
+      1,
     ),
     maxRequestBytes: int(env, 'DEVHOST_MAX_REQUEST_BYTES', 100 * 1024 * 1024),
-    blobPollMs: int(env, 'DEVHOST_BLOB_POLL_MS', 500),
+    blobPollMs: int(env, 'DEVHOST_BLOB_POLL_MS', 500, 10),
   };
 }

@@ -129,11 +129,14 @@ async function main(): Promise<void> {
   const shutdown = (): void => {
     ready = false;
     watcher.stop();
-    hub.stop();
     server.close();
     rpcServer.close();
-    void invoker.runAppTerminateHooks().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 3000).unref();
+    // Let running work finish and be stored, so a clean stop redelivers nothing.
+    setTimeout(() => process.exit(0), 9000).unref();
+    void hub
+      .drain(8000)
+      .then(() => invoker.runAppTerminateHooks())
+      .finally(() => process.exit(0));
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

@@ -7,6 +7,7 @@ import { BlobServiceClient, RestError } from '@azure/storage-blob';
 import type { StorageConfig } from '../config';
 import { defaultAzureCredential } from './azure-credential';
 import type { BlobProperties, BlobStore, PutOptions, StoredBlob } from '../ports/blob-store';
+import { ByteBudgetCache } from './read-through-cache';
 
 const PING_TIMEOUT_MS = 5000;
 
@@ -30,8 +31,15 @@ export function createBlobServiceClient(config: StorageConfig): BlobServiceClien
 
 export function createAzureBlobStore(
   service: BlobServiceClient,
-  options: { pingContainer: string },
+  options: {
+    pingContainer: string;
+    /** Containers whose reads are cached in memory (revalidated by ETag on every read). */
+    cachedContainers?: string[];
+    cacheBytes?: number;
+  },
 ): BlobStore {
+  const cache = new ByteBudgetCache(options.cacheBytes ?? 128 * 1024 * 1024);
+  const cached = new Set(options.cachedContainers ?? []);
   const ready = new Map<string, Promise<void>>();
 
   const ensureContainer = (name: string): Promise<void> => {
@@ -82,15 +90,26 @@ export function createAzureBlobStore(
     },
 
     async get(container: string, name: string): Promise<StoredBlob | undefined> {
+      const key = `${container}/${name}`;
+      const known = cached.has(container) ? cache.get(key) : undefined;
       try {
-        const response = await service.getContainerClient(container).getBlobClient(name).download();
+        const response = await service
+          .getContainerClient(container)
+          .getBlobClient(name)
+          .download(0, undefined, known ? { conditions: { ifNoneMatch: known.etag } } : {});
         if (response.readableStreamBody === undefined) {
           throw new Error(`Download of ${container}/${name} returned no body`);
         }
         const data = await readAll(response.readableStreamBody);
-        return { ...toProperties(response), contentLength: data.length, data };
+        const blob = { ...toProperties(response), contentLength: data.length, data };
+        if (cached.has(container)) cache.set(key, blob);
+        return blob;
       } catch (error) {
-        if (isNotFound(error)) return undefined;
+        if (known && error instanceof RestError && error.statusCode === 304) return known;
+        if (isNotFound(error)) {
+          cache.delete(key);
+          return undefined;
+        }
         throw error;
       }
     },
