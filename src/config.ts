@@ -44,6 +44,8 @@ export interface AppConfig {
   readonly analyzer: AnalyzerKind;
   readonly vision: VisionConfig;
   readonly maxUploadBytes: number;
+  /** How long an upload URL stays valid (`UPLOAD_URL_TTL_SECONDS`, default 600, at most 7 days). */
+  readonly uploadUrlTtlSeconds: number;
   readonly maxInputPixels: number;
   readonly variantFormat: VariantFormat;
 }
@@ -51,6 +53,8 @@ export interface AppConfig {
 export type Env = Readonly<Record<string, string | undefined>>;
 
 const MIB = 1024 * 1024;
+/** The longest a user delegation SAS may live. */
+const MAX_SAS_SECONDS = 7 * 24 * 60 * 60;
 
 function value(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
@@ -70,6 +74,12 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   if (!Number.isSafeInteger(parsed) || parsed < 1) {
     throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
   }
+  return parsed;
+}
+
+function boundedInt(env: Env, name: string, fallback: number, max: number): number {
+  const parsed = positiveInt(env, name, fallback);
+  if (parsed > max) throw new ConfigError(name, `must be at most ${max}, got "${parsed}"`);
   return parsed;
 }
 
@@ -176,6 +186,7 @@ export function loadConfig(env: Env): AppConfig {
       breakerSeconds: positiveInt(env, 'VISION_BREAKER_SECONDS', 30),
     },
     maxUploadBytes: positiveInt(env, 'MAX_UPLOAD_BYTES', 20 * MIB),
+    uploadUrlTtlSeconds: boundedInt(env, 'UPLOAD_URL_TTL_SECONDS', 600, MAX_SAS_SECONDS),
     maxInputPixels: positiveInt(env, 'MAX_INPUT_PIXELS', 50_000_000),
     variantFormat: choice(env, 'VARIANT_FORMAT', VARIANT_FORMATS, 'webp'),
   };

@@ -10,6 +10,7 @@ import { createInspectImage } from './activities/inspect-image';
 import { createResizeImage } from './activities/resize-image';
 import { createSaveRecord } from './activities/save-record';
 import { createAzureBlobStore, createBlobServiceClient } from './adapters/azure-blob-store';
+import { createAzureUploadUrlSigner } from './adapters/azure-upload-url-signer';
 import { createCosmosClient, createCosmosRecordStore } from './adapters/cosmos-record-store';
 import { durableClientFor } from './adapters/durable-orchestration-client';
 import { createLocalImageAnalyzer } from './adapters/local-image-analyzer';
@@ -33,14 +34,17 @@ import { createGetImageVariant } from './triggers/get-image-variant';
 import { createListImages } from './triggers/list-images';
 import { createOnImageUploaded } from './triggers/on-image-uploaded';
 import { createUploadImage } from './triggers/upload-image';
+import { createUploadUrl } from './triggers/create-upload-url';
 
 const config = loadConfig(process.env);
 
-const blobs = createAzureBlobStore(createBlobServiceClient(config.storage), {
+const blobService = createBlobServiceClient(config.storage);
+const blobs = createAzureBlobStore(blobService, {
   pingContainer: Containers.incoming,
   // Inspect and each resize read the same upload; download it once per worker.
   cachedContainers: [Containers.incoming],
 });
+const signer = createAzureUploadUrlSigner(blobService, { clock: systemClock });
 const records = createCosmosRecordStore(createCosmosClient(config.cosmos), config.cosmos);
 const images = createSharpImageProcessor();
 const ocr = createTesseractTextRecognizer();
@@ -56,6 +60,19 @@ app.http(HttpFunctions.uploadImage, {
     blobs,
     records,
     maxUploadBytes: config.maxUploadBytes,
+    clock: systemClock,
+    newId: randomImageId,
+  }),
+});
+app.http(HttpFunctions.createUploadUrl, {
+  route: Routes.uploadUrl,
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: createUploadUrl({
+    records,
+    signer,
+    maxUploadBytes: config.maxUploadBytes,
+    uploadUrlTtlSeconds: config.uploadUrlTtlSeconds,
     clock: systemClock,
     newId: randomImageId,
   }),
@@ -104,7 +121,9 @@ app.storageBlob(BlobFunctions.onImageUploaded, {
 
 df.app.orchestration(Orchestrators.processImage, processImage);
 
-df.app.activity(Activities.inspectImage, { handler: createInspectImage({ blobs, images }) });
+df.app.activity(Activities.inspectImage, {
+  handler: createInspectImage({ blobs, images, maxUploadBytes: config.maxUploadBytes }),
+});
 df.app.activity(Activities.resizeImage, { handler: createResizeImage({ blobs, images }) });
 df.app.activity(Activities.analyzeImage, { handler: createAnalyzeImage({ blobs, analyzers }) });
 df.app.activity(Activities.saveRecord, {

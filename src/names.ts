@@ -5,6 +5,7 @@
 
 export const HttpFunctions = {
   uploadImage: 'uploadImage',
+  createUploadUrl: 'createUploadUrl',
   getImage: 'getImage',
   listImages: 'listImages',
   getImageVariant: 'getImageVariant',
@@ -29,6 +30,7 @@ export const Activities = {
 /** Routes relative to the `/api` prefix. */
 export const Routes = {
   images: 'images',
+  uploadUrl: 'images/upload-url',
   image: 'images/{id}',
   imageVariant: 'images/{id}/variants/{name}',
   health: 'health',

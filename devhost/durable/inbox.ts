@@ -2,10 +2,19 @@
  * Row keys and in-memory ordering for inbox messages. Keys sort by visibility time, then by the
  * order this process created them, so per-sender arrival order is kept.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Message, StoredMessage } from './messages';
 
 let counter = 0;
+
+/**
+ * A message id derived from what caused the message. A step that runs again after a crash sends
+ * the same ids again, so receivers (which remember the ids they applied) apply it once.
+ */
+export function deterministicId(...parts: (string | number)[]): string {
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
 
 export function newMessage(
   body: Message,

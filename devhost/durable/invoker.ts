@@ -13,7 +13,13 @@ export interface EntityBatchResult {
   entityExists: boolean;
   entityState?: string;
   results: { isError: boolean; result?: string; duration?: number }[];
-  signals: { target: { name: string; key: string }; name: string; input?: string }[];
+  signals: {
+    target: { name: string; key: string };
+    name: string;
+    input?: string;
+    /** The operation that sent it. */
+    requestId?: string;
+  }[];
 }
 
 export type ActivityOutcome =

@@ -3,7 +3,6 @@
  * turn what it answers into new history, activity work items, timers and outgoing messages.
  * Pure apart from the `invoke` callback, so it can be tested without storage.
  */
-import { randomUUID } from 'node:crypto';
 import {
   ActionType,
   actionSignature,
@@ -15,6 +14,7 @@ import {
   type SdkAction,
 } from './actions';
 import { EventType, failureMessage, type FailureDetails, type HistoryEvent } from './history';
+import { deterministicId } from './inbox';
 import type { Message, StoredMessage } from './messages';
 import type { OrchestrationState, RetryState } from './orchestration-state';
 
@@ -36,13 +36,15 @@ export type SdkOutcome =
 export interface OutboundMessage {
   target: string;
   message: Message;
+  /** Stable id, so a step re-run after a crash re-sends the same message. */
+  id: string;
 }
 
 export interface EpisodeEffects {
   activities: { taskId: number; name: string; input?: string; attempt: number }[];
   timers: { timerId: number; fireAt: string }[];
   /** Messages to this same instance (e.g. the new execution after continue-as-new). */
-  selfMessages: { message: Message; visibleAt: number }[];
+  selfMessages: { message: Message; visibleAt: number; id: string }[];
   outbound: OutboundMessage[];
 }
 
@@ -443,7 +445,7 @@ function scheduleAction(
     case ActionType.CallEntity:
     case ActionType.SignalEntity: {
       const id = nextTaskId(state);
-      const requestId = randomUUID();
+      const requestId = deterministicId(state.instanceId, state.executionId, 'request', id);
       const signal = action.actionType === ActionType.SignalEntity;
       const input = encodeRawInput(action.input);
       const target = action.instanceId ?? '';
@@ -463,6 +465,7 @@ function scheduleAction(
       });
       effects.outbound.push({
         target,
+        id: requestId,
         message: {
           kind: 'EntityOperation',
           id: requestId,
@@ -500,6 +503,7 @@ function startChild(
 ): void {
   effects.outbound.push({
     target: childId,
+    id: deterministicId(state.instanceId, state.executionId, 'start', taskId),
     message: {
       kind: 'ExecutionStarted',
       name,
@@ -557,6 +561,7 @@ function applyRetryEvent(
       const failure = retry.lastFailure ?? { reason: 'Retry timeout expired.' };
       effects.selfMessages.push({
         visibleAt: now.getTime(),
+        id: deterministicId(state.instanceId, state.executionId, 'timeout', id),
         message: {
           kind: retry.kind === 'activity' ? 'TaskFailed' : 'SubOrchestrationFailed',
           executionId: state.executionId,

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventType, failureFromError, type HistoryEvent } from './history';
-import { insertSorted, newMessage, WakeHeap } from './inbox';
+import { deterministicId, insertSorted, newMessage, WakeHeap } from './inbox';
 import type { DurableInvoker } from './invoker';
 import type { Message, StoredMessage } from './messages';
 import { isRetryEvent, runEpisode, type EpisodeResult } from './orchestration-episode';
@@ -69,6 +69,12 @@ export class TaskHub {
   private runningPartitions = 0;
   private stopped = false;
   private readonly idleWaiters: (() => void)[] = [];
+  /**
+   * Work items that were running when a host died. Each runs alone, so that a crash while it runs
+   * is counted against it and not against innocent neighbours.
+   */
+  private readonly suspects: ActivityWorkItem[] = [];
+  private runningSuspect = false;
   private readonly startMarks = new Map<
     string,
     { items: ActivityWorkItem[]; waiters: (() => void)[] }
@@ -109,7 +115,8 @@ export class TaskHub {
         continue;
       }
       await store.put(row.partition, [activityRow(item)]);
-      this.activityQueue.push(item);
+      if (item.deliveries > 0) this.suspects.push(item);
+      else this.activityQueue.push(item);
     }
     for (const row of await store.scanPrefix('M-')) {
       const p = this.partition(decodeKey(row.partition));
@@ -144,7 +151,8 @@ export class TaskHub {
       this.runningActivities === 0 &&
       this.runningPartitions === 0 &&
       this.ready.length === 0 &&
-      this.activityQueue.length === 0
+      this.activityQueue.length === 0 &&
+      this.suspects.length === 0
     );
   }
 
@@ -464,7 +472,9 @@ export class TaskHub {
       input: body.input,
       createdAt: sameRun && previous ? previous.createdAt : now,
       updatedAt: now,
-      executionId: sameRun && previous ? previous.executionId : randomUUID(),
+      // Derived from the start message: a first step re-run after a crash keeps the same id.
+      executionId:
+        sameRun && previous ? previous.executionId : deterministicId(instanceId, start.id),
       parent: body.parent,
       history: [],
       historyStart: previous?.historyNext ?? 0,
@@ -539,15 +549,16 @@ export class TaskHub {
             fireAt: t.fireAt,
           },
           Date.parse(t.fireAt),
+          deterministicId(state.instanceId, state.executionId, 'timer', t.timerId),
         ),
       );
     }
     for (const m of episode.effects.selfMessages)
-      selfMessages.push(newMessage(m.message, m.visibleAt));
+      selfMessages.push(newMessage(m.message, m.visibleAt, m.id));
 
     const outbox: OutboxItem[] = episode.effects.outbound.map((o) => ({
       target: o.target,
-      message: newMessage(o.message),
+      message: newMessage(o.message, Date.now(), o.id),
     }));
     const { outcome } = episode;
     const previousHistoryStart = state.historyStart;
@@ -587,21 +598,33 @@ export class TaskHub {
       }
     } else {
       const carried = unconsumedEvents(state);
+      const next = deterministicId(state.instanceId, state.executionId, 'continue');
       selfMessages.push(
-        newMessage({
-          kind: 'ExecutionStarted',
-          name: state.name,
-          input: outcome.input,
-          version: state.version,
-          parent: state.parent,
-        }),
+        newMessage(
+          {
+            kind: 'ExecutionStarted',
+            name: state.name,
+            input: outcome.input,
+            version: state.version,
+            parent: state.parent,
+          },
+          Date.now(),
+          deterministicId(next, 'start'),
+        ),
       );
-      for (const e of carried)
-        selfMessages.push(newMessage({ kind: 'EventRaised', name: e.Name ?? '', input: e.Input }));
+      carried.forEach((e, i) =>
+        selfMessages.push(
+          newMessage(
+            { kind: 'EventRaised', name: e.Name ?? '', input: e.Input },
+            Date.now(),
+            deterministicId(next, 'carried', i),
+          ),
+        ),
+      );
       state.status = 'Running';
       state.input = outcome.input;
       state.output = undefined;
-      state.executionId = randomUUID();
+      state.executionId = next;
       state.history = [];
       state.historyStart = state.historyNext;
       state.nextId = 0;
@@ -629,7 +652,8 @@ export class TaskHub {
   }
 
   private toParent(state: OrchestrationState, body: Message): OutboxItem {
-    return { target: state.parent!.instanceId, message: newMessage(body) };
+    const id = deterministicId(state.instanceId, state.executionId, 'result');
+    return { target: state.parent!.instanceId, message: newMessage(body, Date.now(), id) };
   }
 
   private async finishControl(
@@ -730,8 +754,21 @@ export class TaskHub {
   // ---------------------------------------------------------------- activities
 
   private pumpActivities(): void {
+    if (this.stopped || this.runningSuspect) return;
+    if (this.suspects.length > 0) {
+      if (this.runningActivities > 0) return;
+      const suspect = this.suspects.shift()!;
+      this.runningSuspect = true;
+      this.runningActivities++;
+      void this.runActivity(suspect).finally(() => {
+        this.runningSuspect = false;
+        this.runningActivities--;
+        this.pumpActivities();
+        this.checkIdle();
+      });
+      return;
+    }
     while (
-      !this.stopped &&
       this.runningActivities < this.options.maxConcurrentActivities &&
       this.activityQueue.length > 0
     ) {
@@ -828,7 +865,8 @@ export class TaskHub {
         };
     const p = this.partition(item.instanceId);
     return new Promise((resolve) => {
-      p.completions.push({ item, message: newMessage(body) });
+      const id = deterministicId(item.instanceId, item.executionId, 'task', item.taskId);
+      p.completions.push({ item, message: newMessage(body, Date.now(), id) });
       void this.flushCompletions(p).then(resolve, resolve);
     });
   }
@@ -915,19 +953,33 @@ export class TaskHub {
       if (r.isError) response.exceptionType = 'Error';
       outbox.push({
         target: op.parent,
-        message: newMessage({ kind: 'EventRaised', name: op.id, input: JSON.stringify(response) }),
+        message: newMessage(
+          { kind: 'EventRaised', name: op.id, input: JSON.stringify(response) },
+          Date.now(),
+          deterministicId(op.id, 'response'),
+        ),
       });
     });
+    const sentBy = new Map<string, number>();
     for (const s of result.signals) {
+      // Attributed to the operation that sent it, so a re-run batch re-sends the same ids.
+      const sender = s.requestId ?? p.id;
+      const n = sentBy.get(sender) ?? 0;
+      sentBy.set(sender, n + 1);
+      const id = deterministicId(p.id, sender, 'signal', n);
       outbox.push({
         target: `@${s.target.name.toLowerCase()}@${s.target.key}`,
-        message: newMessage({
-          kind: 'EntityOperation',
-          id: randomUUID(),
-          operation: s.name,
-          input: s.input || undefined,
-          signal: true,
-        }),
+        message: newMessage(
+          {
+            kind: 'EntityOperation',
+            id,
+            operation: s.name,
+            input: s.input || undefined,
+            signal: true,
+          },
+          Date.now(),
+          id,
+        ),
       });
     }
     const next: EntityStateData = {

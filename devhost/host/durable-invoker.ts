@@ -11,6 +11,7 @@ import type {
 import { failureFromError } from '../durable/history';
 import type { SdkOrchestratorState, SdkOutcome } from '../durable/orchestration-episode';
 import type { Registry, RegisteredFunction, RpcTypedData } from './functions-core';
+import { runWithReadableEntityErrors } from './entity-errors';
 import { fromTypedData, type Invoker } from './invoke';
 
 const TRIGGER_TYPES = {
@@ -78,9 +79,8 @@ export class FunctionsDurableInvoker implements DurableInvoker {
 
   async runEntity(name: string, request: EntityBatchRequest): Promise<EntityBatchResult> {
     const fn = this.fn(name);
-    const response = await this.invoker.invoke(
-      fn,
-      this.request(fn, { string: JSON.stringify(request) }),
+    const response = await runWithReadableEntityErrors(() =>
+      this.invoker.invoke(fn, this.request(fn, { string: JSON.stringify(request) })),
     );
     return fromTypedData(response.returnValue) as EntityBatchResult;
   }

@@ -1,30 +1,35 @@
 /**
  * Runs orchestrations in-process through devhost's real task hub and the real durable-functions
  * handlers, with whatever activities the test registers (stubs or real ones). Storage is in
- * memory, so a test needs no emulator; everything else is the engine the host runs.
+ * memory unless a store is given, so a test needs no emulator; everything else is the engine the
+ * host runs.
  */
 import { FunctionsDurableInvoker } from '../host/durable-invoker';
 import { globalRegistry, type Registry } from '../host/functions-core';
 import { Invoker } from '../host/invoke';
 import { MemoryStore } from '../durable/memory-store';
 import type { HistoryEvent } from '../durable/history';
+import type { HubStore } from '../durable/table-store';
 import type { OrchestrationState } from '../durable/orchestration-state';
 import { TaskHub } from '../durable/task-hub';
 
 export interface HarnessOptions {
   maxConcurrentActivities?: number;
   log?: (level: string, message: string) => void;
+  /** Where the hub keeps its rows; default a fresh MemoryStore. */
+  store?: HubStore;
 }
 
 export class DurableHarness {
   readonly hub: TaskHub;
-  readonly store = new MemoryStore();
+  readonly store: HubStore;
   private counter = 0;
 
   constructor(
     readonly registry: Registry = globalRegistry(),
     options: HarnessOptions = {},
   ) {
+    this.store = options.store ?? new MemoryStore();
     const log = options.log ?? ((level, message) => level === 'error' && console.error(message));
     const invoker = new Invoker(registry, log);
     const clientPayload = () => ({

@@ -14,6 +14,7 @@ interface CodeInfo {
 const CATALOGUE = {
   EMPTY_BODY: { status: 400, permanent: true },
   INVALID_BODY: { status: 400, permanent: true },
+  INVALID_REQUEST: { status: 400, permanent: true },
   INVALID_QUERY: { status: 400, permanent: true },
   INVALID_INPUT: { status: 400, permanent: true },
   NOT_FOUND: { status: 404, permanent: true },

@@ -34,6 +34,16 @@ export function extensionOf(format: ImageFormat): string {
   return FORMAT_INFO[format].extension;
 }
 
+/**
+ * The allowed format a declared media type names (`image/png; charset=x` reads as `png`), or
+ * undefined. Only the six content types above count: a declaration is a promise to check later,
+ * not a fact, so it is matched strictly.
+ */
+export function formatOfContentType(mediaType: string): ImageFormat | undefined {
+  const essence = (mediaType.split(';')[0] ?? '').trim().toLowerCase();
+  return IMAGE_FORMATS.find((format) => FORMAT_INFO[format].contentType === essence);
+}
+
 export function isImageFormat(value: unknown): value is ImageFormat {
   return typeof value === 'string' && (IMAGE_FORMATS as readonly string[]).includes(value);
 }

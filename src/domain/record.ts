@@ -86,7 +86,11 @@ export interface VariantRecord {
 }
 
 export interface OrchestrationRef {
-  instanceId: string;
+  /**
+   * Null until the image's blob exists: an upload URL hands out the id before the bytes arrive,
+   * and the instance id depends on the blob's ETag.
+   */
+  instanceId: string | null;
   /** As last known: the stored value, or the live value merged in on read. */
   runtimeStatus: string;
 }
@@ -109,14 +113,18 @@ export interface AcceptedInit {
   id: string;
   now: Date;
   filename: string | null;
-  format: ImageFormat;
+  /** Null when the bytes have not been seen yet (an upload URL was handed out). */
+  format: ImageFormat | null;
   contentType: string;
-  bytes: number;
-  sha256: string;
-  instanceId: string;
+  bytes: number | null;
+  sha256: string | null;
+  instanceId: string | null;
 }
 
-/** The record written when an upload is accepted, before the orchestration has looked at it. */
+/**
+ * The record written when an upload is accepted, before the orchestration has looked at it.
+ * Facts only a look at the bytes can establish stay null until inspection fills them in.
+ */
 export function acceptedRecord(init: AcceptedInit): ImageRecord {
   const at = init.now.toISOString();
   return {

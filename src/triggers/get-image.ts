@@ -9,7 +9,9 @@
  *
  * While unfinished, the orchestration's live status is merged in: an Accepted record whose run
  * is Running reads as Processing with the steps from the custom status, and a run that failed
- * without saving reads as Failed with its reason.
+ * without saving reads as Failed with its reason. An Accepted record from an upload URL has no
+ * instance id until the orchestration stores its Processing record; until then it is served as
+ * stored.
  */
 import type { InvocationContext } from '@azure/functions';
 import { isImageId } from '../domain/ids';
@@ -33,9 +35,11 @@ async function withLiveStatus(
   deps: GetImageDeps,
   context: InvocationContext,
 ): Promise<ImageRecord> {
-  if (isFinished(record.status)) return record;
+  const { instanceId } = record.orchestration;
+  // No instance id yet: the bytes have not arrived, so there is no run to ask about.
+  if (isFinished(record.status) || instanceId === null) return record;
   try {
-    const live = await deps.clientFor(context).getStatus(record.orchestration.instanceId);
+    const live = await deps.clientFor(context).getStatus(instanceId);
     return mergeLiveStatus(record, live);
   } catch (error) {
     context.warn(

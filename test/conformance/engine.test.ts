@@ -37,6 +37,8 @@ df.app.entity('counter', (context: EntityContext<number>) => {
     case 'delete':
       context.df.destructOnExit();
       break;
+    case 'fail':
+      throw new Error('counter refuses');
   }
 });
 
@@ -97,6 +99,14 @@ df.app.orchestration('eternal', function* (context: OrchestrationContext) {
   yield context.df.callActivity('echo', n);
   context.df.continueAsNew(n + 1);
   return undefined;
+});
+df.app.orchestration('entityError', function* (context: OrchestrationContext) {
+  try {
+    yield context.df.callEntity(new df.EntityId('counter', 'err'), 'fail');
+    return 'no error';
+  } catch (err) {
+    return (err as Error).message;
+  }
 });
 df.app.orchestration('failingChild', function* (context: OrchestrationContext) {
   yield context.df.callActivity('broken', null);
@@ -179,6 +189,12 @@ describe('Engine: durable semantics through the real SDK', () => {
     const state = await h.waitForCompletion(await h.startOrchestration('eternal', 0));
     expect(h.output(state)).toBe(3);
     expect(state.history.filter((e) => e.EventType === EventType.TaskScheduled)).toHaveLength(0);
+  });
+
+  it("gives the caller an entity operation's error message", async () => {
+    const state = await h.waitForCompletion(await h.startOrchestration('entityError'));
+    expect(h.output(state)).toBe('counter refuses');
+    expect(JSON.stringify(new Error('outside entities'))).toBe('{}');
   });
 
   it("hands a failed sub-orchestration's error message to the parent", async () => {

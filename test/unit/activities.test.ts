@@ -15,6 +15,7 @@ import { pngClaiming, solidJpeg } from './support/images';
 import { MemoryBlobStore, MemoryRecordStore } from './support/memory-stores';
 
 const MAX_PIXELS = 50_000_000;
+const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 const images = createSharpImageProcessor();
 
 async function storeIncoming(blobs: MemoryBlobStore, name: string, data: Buffer): Promise<void> {
@@ -27,7 +28,7 @@ describe('Function: inspectImage', () => {
     const blobs = new MemoryBlobStore();
     const photo = await solidJpeg(3000, 2000, { orientation: 6, gps: true, camera: true });
     await storeIncoming(blobs, 'img1', photo);
-    const inspect = createInspectImage({ blobs, images });
+    const inspect = createInspectImage({ blobs, images, maxUploadBytes: MAX_UPLOAD_BYTES });
 
     // Act
     const outcome = await inspect(
@@ -66,7 +67,7 @@ describe('Function: inspectImage', () => {
     // Prepare
     const blobs = new MemoryBlobStore();
     await storeIncoming(blobs, 'img1', data);
-    const inspect = createInspectImage({ blobs, images });
+    const inspect = createInspectImage({ blobs, images, maxUploadBytes: MAX_UPLOAD_BYTES });
 
     // Act
     const outcome = await inspect(
@@ -82,7 +83,7 @@ describe('Function: inspectImage', () => {
     // Prepare
     const blobs = new MemoryBlobStore();
     await storeIncoming(blobs, 'img1', pngClaiming(12_000, 12_000));
-    const inspect = createInspectImage({ blobs, images });
+    const inspect = createInspectImage({ blobs, images, maxUploadBytes: MAX_UPLOAD_BYTES });
 
     // Act
     const outcome = await inspect(
@@ -94,9 +95,58 @@ describe('Function: inspectImage', () => {
     expect(outcome).toMatchObject({ ok: false, code: 'IMAGE_TOO_LARGE' });
   });
 
+  it('returns PAYLOAD_TOO_LARGE for a stored blob over the cap, without downloading it', async () => {
+    // Prepare
+    const blobs = new MemoryBlobStore();
+    const photo = await solidJpeg(64, 64);
+    await storeIncoming(blobs, 'img1', photo);
+    let downloads = 0;
+    const get = blobs.get.bind(blobs);
+    blobs.get = (container, name) => {
+      downloads += 1;
+      return get(container, name);
+    };
+    const inspect = createInspectImage({ blobs, images, maxUploadBytes: photo.length - 1 });
+
+    // Act
+    const outcome = await inspect(
+      { blobName: 'img1', maxInputPixels: MAX_PIXELS },
+      testContext().context,
+    );
+
+    // Assess
+    expect(outcome).toEqual({
+      ok: false,
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `The uploaded file is larger than ${photo.length - 1} bytes`,
+    });
+    expect(downloads).toBe(0);
+  });
+
+  it('accepts a blob of exactly the cap', async () => {
+    // Prepare
+    const blobs = new MemoryBlobStore();
+    const photo = await solidJpeg(64, 64);
+    await storeIncoming(blobs, 'img1', photo);
+    const inspect = createInspectImage({ blobs, images, maxUploadBytes: photo.length });
+
+    // Act
+    const outcome = await inspect(
+      { blobName: 'img1', maxInputPixels: MAX_PIXELS },
+      testContext().context,
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ ok: true, value: { bytes: photo.length } });
+  });
+
   it('returns SOURCE_NOT_FOUND when the blob is gone', async () => {
     // Prepare
-    const inspect = createInspectImage({ blobs: new MemoryBlobStore(), images });
+    const inspect = createInspectImage({
+      blobs: new MemoryBlobStore(),
+      images,
+      maxUploadBytes: MAX_UPLOAD_BYTES,
+    });
 
     // Act
     const outcome = await inspect(
@@ -111,8 +161,9 @@ describe('Function: inspectImage', () => {
   it('throws (to be retried) when storage fails', async () => {
     // Prepare
     const blobs = new MemoryBlobStore();
+    await storeIncoming(blobs, 'img1', await solidJpeg(10, 10));
     blobs.get = () => Promise.reject(new Error('503 Server Busy'));
-    const inspect = createInspectImage({ blobs, images });
+    const inspect = createInspectImage({ blobs, images, maxUploadBytes: MAX_UPLOAD_BYTES });
 
     // Act / Assess
     await expect(
