@@ -42,6 +42,8 @@ const determinism = {
 export default tseslint.config(
   {
     ignores: [
+      // Fixture apps are plain CommonJS Functions apps loaded by devhost in tests.
+      'test/fixtures/**',
       'dist/**',
       'node_modules/**',
       '.devhost/**',

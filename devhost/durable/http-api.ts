@@ -64,10 +64,7 @@ export async function handleDurableApi(req: ApiRequest, o: ApiOptions): Promise<
         if (method === 'DELETE') return await purgeBy(req, o);
       } else if (!b) {
         if (method === 'GET') return await getStatus(req, o, a);
-        if (method === 'DELETE')
-          return (await o.hub.purge(a))
-            ? { status: 200, body: { instancesDeleted: 1 } }
-            : error(404, `No finished instance with ID '${a}' to purge.`);
+        if (method === 'DELETE') return await purgeOne(o, a);
       } else if (method === 'POST') {
         return await instanceAction(req, o, a, b, c);
       }
@@ -119,7 +116,7 @@ async function getStatus(req: ApiRequest, o: ApiOptions, id: string): Promise<Ap
     const urls = o.managementUrls(id);
     return {
       status: 202,
-      headers: { Location: urls.statusQueryGetUri ?? '', 'Retry-After': '10' },
+      headers: { Location: urls.statusQueryGetUri ?? '', 'Retry-After': '5' },
       body,
     };
   }
@@ -155,7 +152,8 @@ async function listInstances(req: ApiRequest, o: ApiOptions): Promise<ApiRespons
   const header = req.headers['x-ms-continuation-token'];
   const token = (Array.isArray(header) ? header[0] : header) || undefined;
   const page = await o.hub.store.queryInstances(instanceQuery(req.query), top, token);
-  const showInput = flag(req.query, 'showInput');
+  // The extension shows inputs in queries unless asked not to.
+  const showInput = req.query.get('showInput') === null ? true : flag(req.query, 'showInput');
   const items = page.rows
     .map((row) => orchestrationFromRows(decodeKey(row.partition), [row]))
     .filter((s) => s !== undefined)
@@ -186,6 +184,18 @@ async function purgeBy(req: ApiRequest, o: ApiOptions): Promise<ApiResponse> {
     : error(404, 'No finished instances matched the filter.');
 }
 
+async function purgeOne(o: ApiOptions, id: string): Promise<ApiResponse> {
+  const state = await o.hub.getOrchestration(id);
+  if (!state) return error(404, `No instance with ID '${id}' was found.`);
+  if (!TERMINAL.has(state.status) || !(await o.hub.purge(id))) {
+    return error(
+      412,
+      `Instance '${id}' is ${state.status}; only finished instances can be purged.`,
+    );
+  }
+  return { status: 200, body: { instancesDeleted: 1 } };
+}
+
 async function instanceAction(
   req: ApiRequest,
   o: ApiOptions,
@@ -194,7 +204,11 @@ async function instanceAction(
   eventName?: string,
 ): Promise<ApiResponse> {
   const state = await o.hub.getOrchestration(id);
-  if (!state) return error(404, `No instance with ID '${id}' was found.`);
+  if (!state) {
+    return action.toLowerCase() === 'restart'
+      ? error(400, 'InstanceId does not match a valid orchestration instance.')
+      : error(404, `No instance with ID '${id}' was found.`);
+  }
   const reason = req.query.get('reason') ?? undefined;
   const finished = TERMINAL.has(state.status);
   switch (action.toLowerCase()) {
@@ -222,6 +236,12 @@ async function instanceAction(
       return { status: 202 };
     }
     case 'rewind':
+      if (state.status !== 'Failed') {
+        return error(
+          412,
+          `Instance '${id}' is ${state.status}; only failed instances can be rewound.`,
+        );
+      }
       return error(501, 'Rewind is not supported by this host; use restart.');
     case 'restart': {
       const newId = flag(req.query, 'restartWithNewInstanceId')
@@ -231,7 +251,11 @@ async function instanceAction(
         return error(409, `Instance '${id}' is still running; terminate it first.`);
       await o.hub.startNew(state.name, newId, state.input, state.version);
       const urls = o.managementUrls(newId);
-      return { status: 202, headers: { Location: urls.statusQueryGetUri ?? '' }, body: urls };
+      return {
+        status: 202,
+        headers: { Location: urls.statusQueryGetUri ?? '', 'Retry-After': '10' },
+        body: urls,
+      };
     }
     default:
       return error(404, `Unknown instance action '${action}'.`);

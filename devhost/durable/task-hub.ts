@@ -49,6 +49,8 @@ interface Partition {
   orch?: OrchestrationState;
   entity?: EntityStateData;
   completions: { item: ActivityWorkItem; message: StoredMessage }[];
+  /** Holds only messages it cannot process yet; woken by the next message. */
+  parked?: boolean;
   flushing: boolean;
 }
 
@@ -261,12 +263,13 @@ export class TaskHub {
 
   private accept(target: string, message: StoredMessage): void {
     const p = this.partition(target);
+    p.parked = false;
     insertSorted(p.inbox, message);
     this.schedule(p);
   }
 
   private schedule(p: Partition): void {
-    if (this.stopped) return;
+    if (this.stopped || p.parked) return;
     const first = p.inbox[0];
     if (!first) return;
     const now = Date.now();
@@ -347,6 +350,10 @@ export class TaskHub {
       if (visible.length === 0) return;
       if (p.id.startsWith('@')) await this.processEntity(p, visible);
       else await this.processOrchestration(p, visible);
+      // Nothing consumed (e.g. a suspended instance holding events): wait for a new message
+      // instead of spinning on the ones that cannot be processed yet.
+      const before = new Set(visible.map((m) => m.rowKey));
+      if (p.inbox.filter((m) => before.has(m.rowKey)).length === before.size) p.parked = true;
     } catch (err) {
       this.options.log(
         'error',

@@ -118,7 +118,6 @@ export function createAzureUploadUrlSigner(
 
   return {
     async signUpload(request: UploadUrlRequest): Promise<SignedUploadUrl> {
-      await ensureContainer(request.container);
       const sas = await sign({
         containerName: request.container,
         blobName: request.blobName,
@@ -126,6 +125,7 @@ export function createAzureUploadUrlSigner(
         expiresOn: request.expiresOn,
         protocol,
       });
+      await ensureContainer(request.container);
       const blob = service.getContainerClient(request.container).getBlobClient(request.blobName);
       return { url: `${blob.url}?${sas.toString()}`, expiresOn: request.expiresOn };
     },

@@ -46,8 +46,8 @@ describe('Durability: SIGKILL during a batch', () => {
     });
     expect(res.status).toBe(202);
   };
-  const entity = async (key: string): Promise<unknown> =>
-    (await (await patiently(api(`entities/tally/${key}`))).json()) as unknown;
+  const entity = async (key: string): Promise<number> =>
+    (await (await patiently(api(`entities/tally/${key}`))).json()) as number;
 
   beforeAll(async () => {
     stack = await startStack({

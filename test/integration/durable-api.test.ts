@@ -9,6 +9,8 @@ import { startStack, type Stack } from '../../devhost/testing/stack';
 
 const FIXTURE_APP = path.join(__dirname, '..', 'fixtures', 'durable-app');
 const API = '/runtime/webhooks/durabletask';
+/** A request that takes longer means the host stopped answering. */
+const REQUEST_TIMEOUT_MS = 10_000;
 /** Distinguishes this run's instance ids from any others in the task hub. */
 const RUN = Date.now().toString(36);
 
@@ -40,7 +42,8 @@ interface ApiStatus extends Omit<Status, 'history'> {
   historyEvents?: Record<string, unknown>[];
 }
 
-interface ManagementUrls {
+/** A type (not an interface) so that it is also a `Record<string, string>`. */
+type ManagementUrls = {
   id: string;
   statusQueryGetUri: string;
   sendEventPostUri: string;
@@ -50,7 +53,7 @@ interface ManagementUrls {
   restartPostUri: string;
   suspendPostUri: string;
   resumePostUri: string;
-}
+};
 
 let stack: Stack;
 
@@ -62,13 +65,18 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** fetch, failing instead of waiting when the host does not answer. */
+function send(url: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+}
+
 /** Calls a fixture trigger (one DurableClient method each). */
 async function client<T>(
   method: 'GET' | 'POST' | 'DELETE',
   route: string,
   body?: unknown,
 ): Promise<ClientAnswer<T>> {
-  const res = await fetch(`${stack.baseUrl}/api/client/${route}`, {
+  const res = await send(`${stack.baseUrl}/api/client/${route}`, {
     method,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -84,7 +92,9 @@ async function value<T>(
 ): Promise<T> {
   const answer = await client<T>(method, route, body);
   if (answer.status !== 200) {
-    throw new Error(`${method} client/${route} answered ${answer.status}: ${answer.error?.message}`);
+    throw new Error(
+      `${method} client/${route} answered ${answer.status}: ${answer.error?.message}`,
+    );
   }
   return answer.value as T;
 }
@@ -113,7 +123,10 @@ async function waitForStatus(
   }
 }
 
-const inState = (...states: string[]) => (s: Status) => states.includes(s.runtimeStatus);
+const inState =
+  (...states: string[]) =>
+  (s: Status) =>
+    states.includes(s.runtimeStatus);
 const waiting = (s: Status) => s.runtimeStatus === 'Running' && s.customStatus === 'waiting';
 
 function sleep(ms: number): Promise<void> {
@@ -127,7 +140,7 @@ function api(
   init: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Response> {
   const key = init.key === undefined ? stack.functionsKey : init.key;
-  return fetch(`${stack.baseUrl}${API}/${route}`, {
+  return send(`${stack.baseUrl}${API}/${route}`, {
     method,
     headers: {
       ...(key === null ? {} : { 'x-functions-key': key }),
@@ -140,7 +153,8 @@ function api(
 
 async function apiStatus(id: string, query = ''): Promise<{ status: number; body: ApiStatus }> {
   const res = await api('GET', `instances/${encodeURIComponent(id)}${query}`);
-  return { status: res.status, body: (await res.json()) as ApiStatus };
+  const text = await res.text();
+  return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as ApiStatus };
 }
 
 describe('Class: DurableClient', () => {
@@ -342,7 +356,7 @@ describe('Class: DurableClient', () => {
       await value('POST', `instances/${running}/terminate?reason=cleanup`);
     });
 
-    it('lists every instance with getStatusAll, without inputs', async () => {
+    it('lists every instance with getStatusAll, inputs included', async () => {
       // Act
       const all = await value<Status[]>('GET', 'instances');
 
@@ -350,11 +364,16 @@ describe('Class: DurableClient', () => {
       const listed = new Set(all.map((s) => s.instanceId));
       expect(all.length).toBeGreaterThan(COUNT);
       for (const id of [...ids, `given-${RUN}`]) expect(listed.has(id)).toBe(true);
-      expect(all.find((s) => s.instanceId === `given-${RUN}`)).toMatchObject({
+      // The API lists inputs unless asked not to (showInput=false), and the client never asks.
+      expect(all.find((s) => s.instanceId === `given-${RUN}`)).toEqual({
         name: 'Greet',
+        instanceId: `given-${RUN}`,
         runtimeStatus: 'Completed',
-        input: null,
+        input: 'Grace',
         output: 'Hello, Grace!',
+        customStatus: null,
+        createdTime: expect.any(String),
+        lastUpdatedTime: expect.any(String),
       });
     });
   });
@@ -457,32 +476,33 @@ describe('Class: DurableClient', () => {
   });
 
   describe('Methods: suspend and resume', () => {
-    it('holds events while suspended and delivers them after resume', async () => {
+    it('suspends a waiting instance and resumes it where it was', async () => {
       // Prepare
       const id = await startNew('AwaitApproval');
       await waitForStatus(id, waiting);
 
       // Act
-      await value('POST', `instances/${id}/suspend?reason=maintenance`);
+      const suspend = await client<undefined>('POST', `instances/${id}/suspend?reason=maintenance`);
       const suspended = await waitForStatus(id, inState('Suspended', 'Completed', 'Failed'));
-      await value('POST', `instances/${id}/raiseEvent/Approval`, 'while-suspended');
-      await sleep(750);
-      const stillSuspended = await getStatus(id);
-      await value('POST', `instances/${id}/resume?reason=done`);
+      const resume = await client<undefined>('POST', `instances/${id}/resume?reason=done`);
+      const resumed = await waitForStatus(id, inState('Running', 'Completed', 'Failed'));
+      await value('POST', `instances/${id}/raiseEvent/Approval`, 'after-resume');
       const status = await waitForStatus(id, inState('Completed', 'Failed', 'Terminated'));
 
       // Assess
-      expect(suspended.runtimeStatus).toBe('Suspended');
-      expect(stillSuspended.runtimeStatus).toBe('Suspended');
+      expect([suspend, resume]).toEqual([{ status: 200 }, { status: 200 }]);
+      expect(suspended).toMatchObject({ runtimeStatus: 'Suspended', customStatus: 'waiting' });
+      expect(resumed.runtimeStatus).toBe('Running');
       expect(status).toMatchObject({
         runtimeStatus: 'Completed',
-        output: { decision: 'while-suspended' },
+        output: { decision: 'after-resume' },
       });
       const { body } = await apiStatus(id, '?showHistory=true');
-      const types = (body.historyEvents ?? []).map((e) => e.EventType);
-      expect(types).toEqual(expect.arrayContaining(['ExecutionSuspended', 'ExecutionResumed']));
-      expect(body.historyEvents).toContainEqual(
-        expect.objectContaining({ EventType: 'ExecutionSuspended', Input: 'maintenance' }),
+      expect(body.historyEvents).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ EventType: 'ExecutionSuspended', Input: 'maintenance' }),
+          expect.objectContaining({ EventType: 'ExecutionResumed', Input: 'done' }),
+        ]),
       );
     });
 
@@ -511,6 +531,28 @@ describe('Class: DurableClient', () => {
       expect(raw.status).toBe(501);
       expect((await getStatus(id)).runtimeStatus).toBe('Failed');
     });
+
+    it('refuses an instance that has not failed with 412, whether or not rewind is supported', async () => {
+      // Prepare
+      const id = await startNew('Greet', { input: 'Rae' });
+      await waitForStatus(id, inState('Completed'));
+
+      // Act
+      const answer = await client<undefined>('POST', `instances/${id}/rewind?reason=retry`);
+      const raw = await api('POST', `instances/${id}/rewind?reason=retry`);
+
+      // Assess
+      expect(answer.status).toBe(500);
+      expect(raw.status).toBe(412);
+      expect((await getStatus(id)).output).toBe('Hello, Rae!');
+    });
+
+    it('throws for an unknown instance', async () => {
+      const answer = await client<undefined>('POST', `instances/nobody-${RUN}/rewind?reason=x`);
+      const raw = await api('POST', `instances/nobody-${RUN}/rewind?reason=x`);
+      expect(answer.status).toBe(500);
+      expect(raw.status).toBe(404);
+    });
   });
 
   describe('Methods: purgeInstanceHistory and purgeInstanceHistoryBy', () => {
@@ -528,6 +570,24 @@ describe('Class: DurableClient', () => {
       expect(first).toEqual({ instancesDeleted: 1 });
       expect(again).toEqual({ instancesDeleted: 0 });
       expect(after.error?.message).toMatch(/404/);
+    });
+
+    it('refuses to purge an instance that is still running, as the API answers 412', async () => {
+      // Prepare
+      const id = await startNew('AwaitApproval');
+      await waitForStatus(id, waiting);
+
+      // Act
+      const answer = await client<{ instancesDeleted: number }>('DELETE', `instances/${id}`);
+      const raw = await api('DELETE', `instances/${id}`);
+      const after = await getStatus(id);
+
+      // Assess
+      expect(answer.status).toBe(500);
+      expect(answer.error?.message).toMatch(/412/);
+      expect(raw.status).toBe(412);
+      expect(after).toMatchObject({ runtimeStatus: 'Running', customStatus: 'waiting' });
+      await value('POST', `instances/${id}/terminate?reason=cleanup`);
     });
 
     it('purges the finished instances a filter selects and nothing else', async () => {
@@ -600,7 +660,7 @@ describe('Class: DurableClient', () => {
   describe('Method: createCheckStatusResponse', () => {
     it('answers 202 with management URLs that work against the host', async () => {
       // Act
-      const res = await fetch(`${stack.baseUrl}/api/client/orchestrators/AwaitApproval/check`, {
+      const res = await send(`${stack.baseUrl}/api/client/orchestrators/AwaitApproval/check`, {
         method: 'POST',
         body: JSON.stringify({ input: 'check' }),
       });
@@ -612,33 +672,34 @@ describe('Class: DurableClient', () => {
       expect(res.status).toBe(202);
       expect(res.headers.get('location')).toBe(urls.statusQueryGetUri);
       expect(res.headers.get('retry-after')).toBe('10');
-      for (const url of Object.values(urls).filter((v) => v !== id)) {
+      for (const [name, url] of Object.entries<string>(urls)) {
+        if (name === 'id') continue;
         expect(new URL(url).origin).toBe(new URL(stack.baseUrl).origin);
-        expect(url).toContain(id);
+        expect(url).toContain(`/instances/${id}`);
       }
 
       // Assess: each URL
-      const running = await fetch(urls.statusQueryGetUri);
+      const running = await send(urls.statusQueryGetUri);
       expect(running.status).toBe(202);
       expect(await running.json()).toMatchObject({ instanceId: id, runtimeStatus: 'Running' });
 
-      const suspend = await fetch(urls.suspendPostUri.replace('{text}', 'pause'), {
+      const suspend = await send(urls.suspendPostUri.replace('{text}', 'pause'), {
         method: 'POST',
       });
       expect(suspend.status).toBe(202);
       await waitForStatus(id, inState('Suspended'));
-      const resume = await fetch(urls.resumePostUri.replace('{text}', 'go'), { method: 'POST' });
+      const resume = await send(urls.resumePostUri.replace('{text}', 'go'), { method: 'POST' });
       expect(resume.status).toBe(202);
       await waitForStatus(id, inState('Running'));
 
-      const raise = await fetch(urls.sendEventPostUri.replace('{eventName}', 'Approval'), {
+      const raise = await send(urls.sendEventPostUri.replace('{eventName}', 'Approval'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify('by-url'),
       });
       expect(raise.status).toBe(202);
       await waitForStatus(id, inState('Completed', 'Failed'));
-      const completed = await fetch(urls.statusQueryGetUri);
+      const completed = await send(urls.statusQueryGetUri);
       expect(completed.status).toBe(200);
       expect(await completed.json()).toMatchObject({
         runtimeStatus: 'Completed',
@@ -646,19 +707,15 @@ describe('Class: DurableClient', () => {
         output: { decision: 'by-url' },
       });
 
-      const terminate = await fetch(urls.terminatePostUri.replace('{text}', 'late'), {
+      const terminate = await send(urls.terminatePostUri.replace('{text}', 'late'), {
         method: 'POST',
       });
       expect(terminate.status).toBe(410);
-      const rewind = await fetch(urls.rewindPostUri.replace('{text}', 'again'), {
-        method: 'POST',
-      });
-      expect(rewind.status).toBe(501);
 
-      const purge = await fetch(urls.purgeHistoryDeleteUri, { method: 'DELETE' });
+      const purge = await send(urls.purgeHistoryDeleteUri, { method: 'DELETE' });
       expect(purge.status).toBe(200);
       expect(await purge.json()).toEqual({ instancesDeleted: 1 });
-      expect((await fetch(urls.statusQueryGetUri)).status).toBe(404);
+      expect((await send(urls.statusQueryGetUri)).status).toBe(404);
     });
   });
 });
@@ -670,7 +727,7 @@ describe('Durable HTTP API', () => {
     const wrong = await api('GET', 'instances', { key: 'not-the-key' });
     const start = await api('POST', `orchestrators/Greet/nokey-${RUN}`, { key: null, body: 'x' });
     const right = await api('GET', 'instances');
-    const byQuery = await fetch(
+    const byQuery = await send(
       `${stack.baseUrl}${API}/instances?code=${encodeURIComponent(stack.functionsKey)}`,
     );
 
@@ -749,6 +806,26 @@ describe('Durable HTTP API', () => {
     expect(await getStatus(id)).toEqual(original);
   });
 
+  it('refuses to restart a running instance under the same id with 409', async () => {
+    // Prepare
+    const id = `restart-running-${RUN}`;
+    await startNew('AwaitApproval', { instanceId: id, input: 'one' });
+    await waitForStatus(id, waiting);
+
+    // Act
+    const res = await api('POST', `instances/${id}/restart`);
+
+    // Assess
+    expect(res.status).toBe(409);
+    expect(await getStatus(id)).toMatchObject({ runtimeStatus: 'Running', input: 'one' });
+    await value('POST', `instances/${id}/terminate?reason=cleanup`);
+  });
+
+  it('answers 400 to a restart of an unknown instance', async () => {
+    const res = await api('POST', `instances/missing-${RUN}/restart`);
+    expect(res.status).toBe(400);
+  });
+
   it('answers 404 for an unknown instance or entity', async () => {
     const unknown = `missing-${RUN}`;
     const answers = await Promise.all([
@@ -758,9 +835,31 @@ describe('Durable HTTP API', () => {
       api('POST', `instances/${unknown}/terminate?reason=x`),
       api('POST', `instances/${unknown}/suspend?reason=x`),
       api('POST', `instances/${unknown}/resume?reason=x`),
-      api('POST', `instances/${unknown}/restart`),
       api('GET', `entities/Counter/${unknown}`),
     ]);
-    expect(answers.map((r) => r.status)).toEqual([404, 404, 404, 404, 404, 404, 404, 404]);
+    expect(answers.map((r) => r.status)).toEqual([404, 404, 404, 404, 404, 404, 404]);
+  });
+});
+
+// Last on purpose: should the host stop answering here, no other test is affected.
+describe('Class: DurableClient, events for a suspended instance', () => {
+  it('holds an event raised while suspended and delivers it after resume', async () => {
+    // Prepare
+    const id = await startNew('AwaitApproval');
+    await waitForStatus(id, waiting);
+    await value('POST', `instances/${id}/suspend?reason=maintenance`);
+    await waitForStatus(id, inState('Suspended', 'Completed', 'Failed'));
+
+    // Act
+    const raise = await client<undefined>('POST', `instances/${id}/raiseEvent/Approval`, 'held');
+    await sleep(750);
+    const held = await getStatus(id);
+    await value('POST', `instances/${id}/resume?reason=done`);
+    const status = await waitForStatus(id, inState('Completed', 'Failed', 'Terminated'));
+
+    // Assess
+    expect(raise).toEqual({ status: 200 });
+    expect(held).toMatchObject({ runtimeStatus: 'Suspended', output: null });
+    expect(status).toMatchObject({ runtimeStatus: 'Completed', output: { decision: 'held' } });
   });
 });

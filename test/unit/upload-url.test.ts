@@ -1,8 +1,12 @@
 import { formatOfContentType } from '../../src/domain/formats';
+import { failedRecord } from '../../src/domain/pipeline';
+import { acceptedRecord, mergeForSave } from '../../src/domain/record';
+import { createGetImage } from '../../src/triggers/get-image';
 import { parseUploadUrlRequest } from '../../src/domain/upload-request';
 import { createUploadUrl } from '../../src/triggers/create-upload-url';
 import type { UploadUrlRequest, UploadUrlSigner } from '../../src/ports/upload-url-signer';
-import { header, request, testContext } from './support/context';
+import { header, jsonOf, request, testContext } from './support/context';
+import { FakeOrchestrationClient } from './support/fake-orchestration-client';
 import { MemoryRecordStore } from './support/memory-stores';
 
 const MAX = 1024 * 1024;
@@ -218,5 +222,71 @@ describe('Function: createUploadUrl', () => {
     expect(response.jsonBody).toEqual({ error: { code, message: expect.any(String) } });
     expect(records.records.size).toBe(0);
     expect(signed).toHaveLength(0);
+  });
+});
+
+describe('Record: Accepted before the bytes arrive', () => {
+  const pending = acceptedRecord({
+    id: ID,
+    now: new Date('2024-03-04T05:06:07.000Z'),
+    filename: 'cat.png',
+    format: null,
+    contentType: 'image/png',
+    bytes: null,
+    sha256: null,
+    instanceId: null,
+  });
+
+  it('is served as stored, without asking the task hub about a run that does not exist', async () => {
+    // Prepare
+    const records = new MemoryRecordStore();
+    await records.insertIfAbsent(pending);
+    const client = new FakeOrchestrationClient();
+    const handler = createGetImage({ records, clientFor: () => client });
+
+    // Act
+    const response = await handler(
+      request({ url: `http://localhost:7071/api/images/${ID}`, params: { id: ID } }),
+      testContext().context,
+    );
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(jsonOf(response)).toEqual(pending);
+    expect(header(response, 'retry-after')).toBe('2');
+    expect(client.statusCalls).toBe(0);
+  });
+
+  it('is replaced by the run that fails the blob, keeping the requested file name', () => {
+    // Prepare
+    const failed = failedRecord(
+      {
+        input: {
+          imageId: ID,
+          blobName: ID,
+          source: { filename: null, contentType: 'image/png' },
+          variants: [],
+          analyzer: 'local',
+          maxInputPixels: 1000,
+        },
+        instanceId: `img-${ID}-0123456789ab`,
+        startedAt: '2024-03-04T05:07:00.000Z',
+        at: '2024-03-04T05:07:01.000Z',
+        steps: [],
+      },
+      { code: 'UNSUPPORTED_FORMAT', message: 'not an image' },
+    );
+
+    // Act
+    const merged = mergeForSave(pending, failed);
+
+    // Assess
+    expect(merged).toMatchObject({
+      status: 'Failed',
+      createdAt: '2024-03-04T05:06:07.000Z',
+      source: { filename: 'cat.png', contentType: 'image/png', format: null },
+      error: { code: 'UNSUPPORTED_FORMAT' },
+      orchestration: { instanceId: `img-${ID}-0123456789ab` },
+    });
   });
 });
