@@ -290,7 +290,7 @@ async function main(): Promise<void> {
     row(
       `RSS ratio ${INSTANCES} / ${EARLY}`,
       fmt(ratio, 3),
-      `${ratio <= MAX_RSS_RATIO ? 'flat' : 'GROWS'} (limit ${MAX_RSS_RATIO}); ${memHubs.length} hubs of ≤ ${TABLE_INSTANCES} instances, all kept alive`,
+      `${ratio <= MAX_RSS_RATIO ? 'flat' : 'GROWS'} (limit ${MAX_RSS_RATIO}); ${memHubs.length} hub${memHubs.length === 1 ? '' : 's'} of ≤ ${TABLE_INSTANCES} instances, all kept alive`,
     );
     console.log(
       `engine log: ${problems.length} errors or warnings; whole run ${fmt(seconds(started), 0)} s`,

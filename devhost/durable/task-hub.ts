@@ -214,7 +214,9 @@ export class TaskHub {
 
   async getOrchestration(instanceId: string): Promise<OrchestrationState | undefined> {
     const cached = this.partitions.get(instanceId);
-    if (cached?.loaded && cached.orch) return cached.orch;
+    // While a step runs, the cached state is ahead of storage until it commits: read what is
+    // stored instead, so nobody sees a status that a crash could still take back.
+    if (cached?.loaded && cached.orch && !cached.busy) return cached.orch;
     const rows = await this.options.store.loadPartition(encodeKey(instanceId));
     return orchestrationFromRows(instanceId, rows);
   }
