@@ -90,31 +90,23 @@ export function messageToEvent(message: Message, timestamp: string): HistoryEven
           : {}),
       };
     case 'TaskCompleted':
+    case 'SubOrchestrationCompleted':
       return {
         ...base,
-        EventType: EventType.TaskCompleted,
+        EventType:
+          message.kind === 'TaskCompleted'
+            ? EventType.TaskCompleted
+            : EventType.SubOrchestrationInstanceCompleted,
         TaskScheduledId: message.taskId,
         Result: message.result ?? 'null',
       };
     case 'TaskFailed':
-      return failureEvent(
-        base,
-        EventType.TaskFailed,
-        message.taskId,
-        message.reason,
-        message.details,
-      );
-    case 'SubOrchestrationCompleted':
-      return {
-        ...base,
-        EventType: EventType.SubOrchestrationInstanceCompleted,
-        TaskScheduledId: message.taskId,
-        Result: message.result ?? 'null',
-      };
     case 'SubOrchestrationFailed':
       return failureEvent(
         base,
-        EventType.SubOrchestrationInstanceFailed,
+        message.kind === 'TaskFailed'
+          ? EventType.TaskFailed
+          : EventType.SubOrchestrationInstanceFailed,
         message.taskId,
         message.reason,
         message.details,
