@@ -50,7 +50,9 @@ export class MemoryStore implements HubStore {
   ): Promise<{ rows: LoadedRow[]; continuationToken?: string }> {
     const matches: LoadedRow[] = [];
     for (const p of [...this.partitions.keys()].sort()) {
-      const e = this.partitions.get(p)?.get('I');
+      const e = [...(this.partitions.get(p)?.entries() ?? [])].find(([k]) =>
+        k.startsWith('I~'),
+      )?.[1];
       if (!e || e.Kind !== 'orchestration') continue;
       const created = String(e.CreatedAt);
       if (q.createdFrom && created < q.createdFrom) continue;

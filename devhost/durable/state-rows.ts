@@ -2,12 +2,30 @@
 import type { HistoryEvent } from './history';
 import type { StoredMessage } from './messages';
 import type { OrchestrationState, RetryState, RuntimeStatus } from './orchestration-state';
-import type { LoadedRow, Row } from './table-store';
+import { encodeKey, type LoadedRow, type Row } from './table-store';
 
-export const STATE_ROW = 'I';
+/*
+ * Row keys carry the partition's own key so they are unique across the table: Azurite looks rows
+ * up by RowKey first, and keys shared by every instance ("I", "H-0") would make each lookup scan
+ * all instances. Ordering within a partition is unchanged (the suffix is the same).
+ */
 
-export function historyRowKey(seq: number): string {
-  return `H-${String(seq).padStart(10, '0')}`;
+export const STATE_ROW_PREFIX = 'I~';
+
+export function stateRowKey(instanceId: string): string {
+  return `${STATE_ROW_PREFIX}${encodeKey(instanceId)}`;
+}
+
+export function isStateRowKey(rowKey: string): boolean {
+  return rowKey.startsWith(STATE_ROW_PREFIX);
+}
+
+export function historyRowKey(instanceId: string, seq: number): string {
+  return `H-${String(seq).padStart(10, '0')}~${encodeKey(instanceId)}`;
+}
+
+function historySeq(rowKey: string): number {
+  return Number(rowKey.slice(2, 12));
 }
 
 export function activityRowKey(executionId: string, taskId: number): string {
@@ -51,7 +69,7 @@ export function orchestrationStateRow(state: OrchestrationState): Row {
     retries: state.retries,
   };
   return {
-    rowKey: STATE_ROW,
+    rowKey: stateRowKey(state.instanceId),
     columns: {
       Kind: 'orchestration',
       Name: state.name,
@@ -69,12 +87,12 @@ export function orchestrationFromRows(
   instanceId: string,
   rows: LoadedRow[],
 ): OrchestrationState | undefined {
-  const stateRow = rows.find((r) => r.rowKey === STATE_ROW);
+  const stateRow = rows.find((r) => isStateRowKey(r.rowKey));
   if (!stateRow || stateRow.columns.Kind !== 'orchestration') return undefined;
   const data = stateRow.data as OrchestrationRowData;
   const history = rows
     .filter((r) => r.rowKey.startsWith('H-'))
-    .map((r) => ({ seq: Number(r.rowKey.slice(2)), event: r.data as HistoryEvent }))
+    .map((r) => ({ seq: historySeq(r.rowKey), event: r.data as HistoryEvent }))
     .filter((h) => h.seq >= data.historyStart && h.seq < data.historyNext)
     .sort((a, b) => a.seq - b.seq)
     .map((h) => h.event);
@@ -113,7 +131,7 @@ export interface EntityStateData {
 
 export function entityStateRow(instanceId: string, data: EntityStateData): Row {
   return {
-    rowKey: STATE_ROW,
+    rowKey: stateRowKey(instanceId),
     columns: {
       Kind: 'entity',
       InstanceId: instanceId,

@@ -94,7 +94,10 @@ export interface InstanceQuery {
 }
 
 function instanceFilter(q: InstanceQuery): string {
-  const clauses = [odata`RowKey eq ${'I'} and Kind eq ${'orchestration'}`];
+  // State rows are keyed "I~<partition>" (see state-rows.ts).
+  const clauses = [
+    odata`RowKey ge ${'I~'} and RowKey lt ${'I\u007f'} and Kind eq ${'orchestration'}`,
+  ];
   if (q.createdFrom) clauses.push(odata`CreatedAt ge ${q.createdFrom}`);
   if (q.createdTo) clauses.push(odata`CreatedAt le ${q.createdTo}`);
   if (q.statuses && q.statuses.length > 0) {

@@ -21,7 +21,8 @@ import {
   orchestrationStateRow,
   outboxRow,
   outboxRowKey,
-  STATE_ROW,
+  isStateRowKey,
+  stateRowKey,
   type ActivityWorkItem,
   type EntityStateData,
   type OutboxItem,
@@ -224,7 +225,7 @@ export class TaskHub {
   async getEntity(entityId: string): Promise<EntityStateData | undefined> {
     const cached = this.partitions.get(entityId);
     if (cached?.loaded && cached.entity) return cached.entity;
-    const row = await this.options.store.getRow(encodeKey(entityId), STATE_ROW);
+    const row = await this.options.store.getRow(encodeKey(entityId), stateRowKey(entityId));
     return row?.data as EntityStateData | undefined;
   }
 
@@ -378,7 +379,7 @@ export class TaskHub {
     // keep messages delivered while the partition was loading: they are newer than the read.
     p.inbox = p.inbox.filter((m) => stored.has(m.rowKey) || !knownBefore.has(m.rowKey));
     if (p.id.startsWith('@')) {
-      const stateRow = rows.find((r) => r.rowKey === STATE_ROW);
+      const stateRow = rows.find((r) => isStateRowKey(r.rowKey));
       p.entity = (stateRow?.data as EntityStateData | undefined) ?? {
         exists: false,
         processed: [],
@@ -532,7 +533,7 @@ export class TaskHub {
     const now = new Date();
     const writes: Row[] = [];
     episode.events.forEach((event, i) =>
-      writes.push({ rowKey: historyRowKey(state.historyNext + i), data: event }),
+      writes.push({ rowKey: historyRowKey(state.instanceId, state.historyNext + i), data: event }),
     );
     state.historyNext += episode.events.length;
 
@@ -704,7 +705,7 @@ export class TaskHub {
       }
     }
     const writes: Row[] = [
-      { rowKey: historyRowKey(state.historyNext), data: event },
+      { rowKey: historyRowKey(state.instanceId, state.historyNext), data: event },
       ...outbox.map(outboxRow),
     ];
     state.historyNext += 1;
@@ -731,7 +732,7 @@ export class TaskHub {
 
   private async dropHistory(instanceId: string, from: number, to: number): Promise<void> {
     const keys: string[] = [];
-    for (let seq = from; seq < to; seq++) keys.push(historyRowKey(seq));
+    for (let seq = from; seq < to; seq++) keys.push(historyRowKey(instanceId, seq));
     try {
       await this.options.store.deleteRows(encodeKey(instanceId), keys);
     } catch (err) {
