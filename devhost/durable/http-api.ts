@@ -105,7 +105,10 @@ function flag(q: URLSearchParams, name: string): boolean {
 }
 
 async function getStatus(req: ApiRequest, o: ApiOptions, id: string): Promise<ApiResponse> {
-  const state = await o.hub.getOrchestration(id);
+  // History needs the whole partition; plain status is one point read of the state row.
+  const state = flag(req.query, 'showHistory')
+    ? await o.hub.getOrchestration(id)
+    : await o.hub.getOrchestrationSummary(id);
   if (!state) return error(404, `No instance with ID '${id}' was found.`);
   const body = statusView(state, {
     showInput: req.query.get('showInput') === null ? true : flag(req.query, 'showInput'),

@@ -173,7 +173,7 @@ export class TaskHub {
     input: string | undefined,
     version?: string,
   ): Promise<boolean> {
-    const existing = await this.getOrchestration(instanceId);
+    const existing = await this.getOrchestrationSummary(instanceId);
     if (existing && !TERMINAL.has(existing.status)) return false;
     const now = new Date().toISOString();
     const state: OrchestrationState = {
@@ -211,6 +211,14 @@ export class TaskHub {
     const message = newMessage(body, visibleAt);
     await this.options.store.put(encodeKey(target), [messageRow(message)]);
     this.accept(target, message);
+  }
+
+  /** The state row alone (no history): one point read. */
+  async getOrchestrationSummary(instanceId: string): Promise<OrchestrationState | undefined> {
+    const cached = this.partitions.get(instanceId);
+    if (cached?.loaded && cached.orch && !cached.busy) return cached.orch;
+    const row = await this.options.store.getRow(encodeKey(instanceId), stateRowKey(instanceId));
+    return row ? orchestrationFromRows(instanceId, [row]) : undefined;
   }
 
   async getOrchestration(instanceId: string): Promise<OrchestrationState | undefined> {
