@@ -194,6 +194,11 @@ export async function runEpisode(
   const sdk = await invoke(payload);
   const sdkState = sdk.state;
   const actionEvents: HistoryEvent[] = [];
+  const end = (
+    outcome: EpisodeResult['outcome'],
+    events: HistoryEvent[] = actionEvents,
+  ): EpisodeResult =>
+    finish(state, newEvents, events, effects, timestamp, outcome, sdkState?.customStatus);
 
   // Ids the SDK took while applying a retry event come before any new user action.
   const retryEvent =
@@ -217,18 +222,7 @@ export async function runEpisode(
         }
         const unsupported = scheduleAction(state, action, now, actionEvents, effects);
         if (unsupported) {
-          return finish(
-            state,
-            newEvents,
-            actionEvents,
-            effects,
-            timestamp,
-            {
-              kind: 'failed',
-              message: unsupported,
-            },
-            sdkState.customStatus,
-          );
+          return end({ kind: 'failed', message: unsupported });
         }
         state.actions.push(actionSignature(action));
       }
@@ -236,61 +230,21 @@ export async function runEpisode(
   }
 
   if (nonDeterminism) {
-    return finish(
-      state,
-      newEvents,
-      [],
-      effects,
-      timestamp,
-      { kind: 'failed', message: nonDeterminism },
-      sdkState?.customStatus,
-    );
+    return end({ kind: 'failed', message: nonDeterminism }, []);
   }
   if (!sdk.ok) {
     const details = sdkFailureDetails(sdkState?.failureDetails);
     const message = `Orchestrator function '${state.name}' failed: ${sdkState?.error ?? sdk.error}`;
-    return finish(
-      state,
-      newEvents,
-      actionEvents,
-      effects,
-      timestamp,
-      { kind: 'failed', message, details },
-      sdkState?.customStatus,
-    );
+    return end({ kind: 'failed', message, details });
   }
   if (sdkState?.isDone && continued) {
-    return finish(
-      state,
-      newEvents,
-      actionEvents,
-      effects,
-      timestamp,
-      { kind: 'continuedAsNew', input: continueAsNewInput },
-      sdkState.customStatus,
-    );
+    return end({ kind: 'continuedAsNew', input: continueAsNewInput });
   }
   if (sdkState?.isDone) {
     const output = sdkState.output === undefined ? 'null' : JSON.stringify(sdkState.output);
-    return finish(
-      state,
-      newEvents,
-      actionEvents,
-      effects,
-      timestamp,
-      { kind: 'completed', output },
-      sdkState.customStatus,
-    );
+    return end({ kind: 'completed', output });
   }
-  return finish(
-    state,
-    newEvents,
-    actionEvents,
-    effects,
-    timestamp,
-    { kind: 'running' },
-    sdkState?.customStatus,
-  );
+  return end({ kind: 'running' });
 }
 
 function finish(

@@ -65,6 +65,15 @@ function sendApi(res: http.ServerResponse, r: ApiResponse): void {
   sendJson(res, r.status, r.body, r.headers);
 }
 
+function unauthorized(res: http.ServerResponse): void {
+  hostError(
+    res,
+    401,
+    'UNAUTHORIZED',
+    'A valid function key is required (x-functions-key header or code query parameter).',
+  );
+}
+
 function keyFrom(req: http.IncomingMessage, url: URL): string | undefined {
   const header = req.headers['x-functions-key'];
   return (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('code') ?? undefined;
@@ -95,12 +104,7 @@ export function createHttpServer(o: HttpServerOptions): http.Server {
           const durablePrefix = '/runtime/webhooks/durabletask/';
           if (path.startsWith(durablePrefix)) {
             if (keyFrom(req, url) !== o.functionKey) {
-              hostError(
-                res,
-                401,
-                'UNAUTHORIZED',
-                'A valid function key is required (x-functions-key header or code query parameter).',
-              );
+              unauthorized(res);
               return;
             }
             const body = await readBody(req, o.maxRequestBytes);
@@ -140,12 +144,7 @@ export function createHttpServer(o: HttpServerOptions): http.Server {
           const { route, params } = match;
           const authLevel = String(route.fn.trigger.authLevel ?? 'function').toLowerCase();
           if (authLevel !== 'anonymous' && keyFrom(req, url) !== o.functionKey) {
-            hostError(
-              res,
-              401,
-              'UNAUTHORIZED',
-              'A valid function key is required (x-functions-key header or code query parameter).',
-            );
+            unauthorized(res);
             return;
           }
           const body = await readBody(req, o.maxRequestBytes);

@@ -3,6 +3,7 @@
  * DefaultAzureCredential (managed identity in Azure). Containers are created on first use, once
  * per process, so a fresh storage account needs no setup step.
  */
+import { containerInitializer } from './ensure-container';
 import { BlobServiceClient, RestError } from '@azure/storage-blob';
 import type { StorageConfig } from '../config';
 import { defaultAzureCredential } from './azure-credential';
@@ -40,24 +41,7 @@ export function createAzureBlobStore(
 ): BlobStore {
   const cache = new ByteBudgetCache(options.cacheBytes ?? 128 * 1024 * 1024);
   const cached = new Set(options.cachedContainers ?? []);
-  const ready = new Map<string, Promise<void>>();
-
-  const ensureContainer = (name: string): Promise<void> => {
-    let pending = ready.get(name);
-    if (pending === undefined) {
-      pending = service
-        .getContainerClient(name)
-        .createIfNotExists()
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          // Forget the failure so the next call tries again.
-          ready.delete(name);
-          throw error;
-        });
-      ready.set(name, pending);
-    }
-    return pending;
-  };
+  const ensureContainer = containerInitializer(service);
 
   const toProperties = (response: {
     etag?: string;

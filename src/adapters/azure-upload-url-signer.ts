@@ -14,6 +14,7 @@
  * time, so a client clock running behind the service's cannot make a fresh URL "not yet valid".
  * The container is created on first use, as the blob store does, because a client's PUT cannot.
  */
+import { containerInitializer } from './ensure-container';
 import {
   BlobSASPermissions,
   type BlobServiceClient,
@@ -98,23 +99,7 @@ export function createAzureUploadUrlSigner(
   const sign = signingFor(service, options.clock);
   const protocol =
     new URL(service.url).protocol === 'https:' ? SASProtocol.Https : SASProtocol.HttpsAndHttp;
-  const ready = new Map<string, Promise<void>>();
-
-  const ensureContainer = (name: string): Promise<void> => {
-    let pending = ready.get(name);
-    if (pending === undefined) {
-      pending = service
-        .getContainerClient(name)
-        .createIfNotExists()
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          ready.delete(name);
-          throw error;
-        });
-      ready.set(name, pending);
-    }
-    return pending;
-  };
+  const ensureContainer = containerInitializer(service);
 
   return {
     async signUpload(request: UploadUrlRequest): Promise<SignedUploadUrl> {
