@@ -42,6 +42,15 @@ export interface Tag {
   readonly confidence: number;
 }
 
+/** A region of the source image, in source pixels, suggested for a crop of `aspectRatio`. */
+export interface SmartCrop {
+  readonly aspectRatio: number;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 export interface Analysis {
   status: AnalysisStatus;
   provider: AnalyzerKind;
@@ -51,6 +60,8 @@ export interface Analysis {
   colors?: string[];
   blurhash?: string;
   phash?: string;
+  /** Azure AI Vision's suggested crops (one per requested aspect ratio, e.g. the thumbnail's). */
+  smartCrops?: SmartCrop[];
   error?: ErrorInfo;
 }
 

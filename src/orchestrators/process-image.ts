@@ -21,7 +21,6 @@ import { asOutcome, type Failure, failureInfo, fail, type Outcome } from '../dom
 import {
   ACTIVITY_RETRY,
   type AnalysisOutcome,
-  type AnalyzeImageInput,
   decideVerdict,
   failedRecord,
   finishedRecord,
@@ -50,6 +49,7 @@ import {
   STEP_SAVE,
 } from '../domain/steps';
 import { Activities } from '../names';
+import { analysisTask } from './analysis-task';
 
 type Flow<T> = Generator<Task, T, unknown>;
 
@@ -187,12 +187,12 @@ export const processImage: OrchestrationHandler = function* (
   const analyzeTask =
     analyzer === 'none'
       ? undefined
-      : context.df.callActivityWithRetry(Activities.analyzeImage, retry, {
+      : analysisTask(context, retry, {
           imageId: input.imageId,
           blobName: input.blobName,
           provider: analyzer,
           maxInputPixels: input.maxInputPixels,
-        } satisfies AnalyzeImageInput);
+        });
   steps = startSteps(
     steps,
     analyzeTask === undefined ? resizeSteps : [...resizeSteps, STEP_ANALYZE],
