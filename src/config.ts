@@ -5,6 +5,7 @@
  */
 import { ANALYZER_KINDS, type AnalyzerKind } from './domain/record';
 import { VARIANT_FORMATS, type VariantFormat } from './domain/variants';
+import { gateRefs, type VisionPlan } from './domain/vision-endpoints';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -36,6 +37,10 @@ export interface VisionConfig {
   readonly callsPerMinute: number;
   readonly breakerFailures: number;
   readonly breakerSeconds: number;
+  /** How long an image may wait for a slot or a recovery before its analysis is deferred. */
+  readonly maxWaitSeconds: number;
+  /** Service calls per image (429s and failures included) before its analysis is deferred. */
+  readonly maxAttempts: number;
 }
 
 export interface AppConfig {
@@ -48,6 +53,20 @@ export interface AppConfig {
   readonly uploadUrlTtlSeconds: number;
   readonly maxInputPixels: number;
   readonly variantFormat: VariantFormat;
+}
+
+/** What orchestrations need to analyse through the gates (they read no configuration). */
+export function visionPlanOf(vision: VisionConfig): VisionPlan {
+  return {
+    gates: gateRefs(vision.endpoints),
+    settings: {
+      callsPerMinute: vision.callsPerMinute,
+      breakerFailures: vision.breakerFailures,
+      breakerSeconds: vision.breakerSeconds,
+    },
+    maxWaitMs: vision.maxWaitSeconds * 1000,
+    maxAttempts: vision.maxAttempts,
+  };
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -152,6 +171,11 @@ export function loadConfig(env: Env): AppConfig {
   const visionEndpoints = list(env, 'VISION_ENDPOINTS').map((endpoint) =>
     httpUrl('VISION_ENDPOINTS', endpoint),
   );
+  const gateIds = gateRefs(visionEndpoints).map((gate) => gate.id);
+  const repeated = gateIds.find((id, index) => gateIds.indexOf(id) !== index);
+  if (repeated !== undefined) {
+    throw new ConfigError('VISION_ENDPOINTS', `lists the same endpoint twice (${repeated})`);
+  }
   const visionKeys = list(env, 'VISION_KEYS');
   if (visionKeys.length > 0 && visionKeys.length !== visionEndpoints.length) {
     throw new ConfigError(
@@ -184,6 +208,8 @@ export function loadConfig(env: Env): AppConfig {
       callsPerMinute: positiveInt(env, 'VISION_CALLS_PER_MINUTE', 20),
       breakerFailures: positiveInt(env, 'VISION_BREAKER_FAILURES', 5),
       breakerSeconds: positiveInt(env, 'VISION_BREAKER_SECONDS', 30),
+      maxWaitSeconds: positiveInt(env, 'VISION_MAX_WAIT_SECONDS', 900),
+      maxAttempts: positiveInt(env, 'VISION_MAX_ATTEMPTS', 6),
     },
     maxUploadBytes: positiveInt(env, 'MAX_UPLOAD_BYTES', 20 * MIB),
     uploadUrlTtlSeconds: boundedInt(env, 'UPLOAD_URL_TTL_SECONDS', 600, MAX_SAS_SECONDS),

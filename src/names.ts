@@ -18,6 +18,19 @@ export const BlobFunctions = {
 
 export const Orchestrators = {
   processImage: 'processImage',
+  analyzeThroughGate: 'analyzeThroughGate',
+} as const;
+
+export const Entities = {
+  /** One instance per analysis endpoint, keyed by its gate id. */
+  visionGate: 'visionGate',
+} as const;
+
+/** Operation names of the visionGate entity. */
+export const GateOperations = {
+  acquire: 'acquire',
+  report: 'report',
+  reset: 'reset',
 } as const;
 
 export const Activities = {
@@ -25,6 +38,8 @@ export const Activities = {
   resizeImage: 'resizeImage',
   analyzeImage: 'analyzeImage',
   saveRecord: 'saveRecord',
+  callVision: 'callVision',
+  readVisionGates: 'readVisionGates',
 } as const;
 
 /** Routes relative to the `/api` prefix. */
@@ -34,6 +49,24 @@ export const Routes = {
   image: 'images/{id}',
   imageVariant: 'images/{id}/variants/{name}',
   health: 'health',
+} as const;
+
+/** Operator functions on orchestration instances (function key required). */
+export const OrchestrationOpsFunctions = {
+  list: 'opsListOrchestrations',
+  get: 'opsGetOrchestration',
+  terminate: 'opsTerminateOrchestration',
+  restart: 'opsRestartOrchestration',
+  purge: 'opsPurgeOrchestration',
+} as const;
+
+/** Their routes, relative to the `/api` prefix. */
+export const OrchestrationOpsRoutes = {
+  list: 'ops/orchestrations',
+  get: 'ops/orchestrations/{instanceId}',
+  terminate: 'ops/orchestrations/{instanceId}/terminate',
+  restart: 'ops/orchestrations/{instanceId}/restart',
+  purge: 'ops/orchestrations/{instanceId}/purge',
 } as const;
 
 export const Containers = {

@@ -24,6 +24,8 @@ import {
   positiveIntField,
   stringField,
 } from './validate';
+import type { VisionPlan } from './vision-endpoints';
+import { parseVisionPlan } from './vision-gate-messages';
 import {
   VARIANT_FORMATS,
   VARIANT_NAMES,
@@ -42,6 +44,8 @@ export interface ProcessImageInput {
   variants: VariantSpec[];
   analyzer: AnalyzerKind;
   maxInputPixels: number;
+  /** The gates to analyse through when the analyzer is `azure`. */
+  vision?: VisionPlan;
 }
 
 export interface ProcessImageResult {
@@ -140,6 +144,7 @@ export function parseProcessImageInput(value: unknown): ProcessImageInput {
     variants: input.variants.map((variant, index) => parseVariant(variant, `variants[${index}]`)),
     analyzer: oneOf(input, 'analyzer', ANALYZER_KINDS),
     maxInputPixels: positiveIntField(input, 'maxInputPixels'),
+    ...(input.vision === undefined ? {} : { vision: parseVisionPlan(input.vision) }),
   };
 }
 

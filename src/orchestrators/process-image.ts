@@ -14,7 +14,6 @@
  *
  * Replayed code: no I/O, no clock but currentUtcDateTime, no randomness, no configuration.
  */
-import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { type ErrorCode, shortMessage } from '../domain/errors';
 import { asOutcome, type Failure, failureInfo, fail, type Outcome } from '../domain/outcome';
@@ -50,18 +49,9 @@ import {
 } from '../domain/steps';
 import { Activities } from '../names';
 import { analysisTask } from './analysis-task';
+import { retryOptions } from './retry-options';
 
 type Flow<T> = Generator<Task, T, unknown>;
-
-function retryOptions(): df.RetryOptions {
-  const options = new df.RetryOptions(
-    ACTIVITY_RETRY.firstRetryIntervalInMilliseconds,
-    ACTIVITY_RETRY.maxNumberOfAttempts,
-  );
-  options.backoffCoefficient = ACTIVITY_RETRY.backoffCoefficient;
-  options.maxRetryIntervalInMilliseconds = ACTIVITY_RETRY.maxRetryIntervalInMilliseconds;
-  return options;
-}
 
 /**
  * Attempts made by a retrying task. The SDK counts them on the task (one past the last after a
@@ -187,12 +177,17 @@ export const processImage: OrchestrationHandler = function* (
   const analyzeTask =
     analyzer === 'none'
       ? undefined
-      : analysisTask(context, retry, {
-          imageId: input.imageId,
-          blobName: input.blobName,
-          provider: analyzer,
-          maxInputPixels: input.maxInputPixels,
-        });
+      : analysisTask(
+          context,
+          retry,
+          {
+            imageId: input.imageId,
+            blobName: input.blobName,
+            provider: analyzer,
+            maxInputPixels: input.maxInputPixels,
+          },
+          input.vision,
+        );
   steps = startSteps(
     steps,
     analyzeTask === undefined ? resizeSteps : [...resizeSteps, STEP_ANALYZE],

@@ -16,6 +16,7 @@ import type { InvocationContext } from '@azure/functions';
 import { decodeMetadataValue } from '../domain/filename';
 import { instanceIdFor, isImageId } from '../domain/ids';
 import type { ProcessImageInput } from '../domain/pipeline';
+import type { VisionPlan } from '../domain/vision-endpoints';
 import type { AnalyzerKind } from '../domain/record';
 import { isObject } from '../domain/validate';
 import { type VariantFormat, variantSpecs } from '../domain/variants';
@@ -28,6 +29,8 @@ export interface OnImageUploadedDeps {
   clientFor: (context: InvocationContext) => OrchestrationClient;
   variantFormat: VariantFormat;
   analyzer: AnalyzerKind;
+  /** The gates an `azure` analysis goes through; absent for the other analyzers. */
+  vision?: VisionPlan;
   maxInputPixels: number;
 }
 
@@ -124,6 +127,7 @@ export function createOnImageUploaded(deps: OnImageUploadedDeps) {
       variants: variantSpecs(deps.variantFormat),
       analyzer: deps.analyzer,
       maxInputPixels: deps.maxInputPixels,
+      ...(deps.analyzer === 'azure' && deps.vision !== undefined ? { vision: deps.vision } : {}),
     };
     try {
       await client.startNew(Orchestrators.processImage, instanceId, input);

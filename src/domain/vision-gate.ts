@@ -1,0 +1,390 @@
+/**
+ * The Vision gate: one per analysis endpoint, shared by every orchestration of every app
+ * instance. It is a rate-limit ledger (call slots, never more than the quota in any 60-second
+ * window), a 429 pause with an adaptive rate, and a circuit breaker, all as one pure reducer.
+ *
+ * Why slots are numbered: a grant is a sequence number, and the time it may call is a function
+ * of the gate's current plan (`slotOf`). When the gate re-plans (a 429 pause, a rate change, an
+ * open circuit), every outstanding grant moves with the plan, and the holder learns its new time
+ * by reading the gate's state just before calling (`clearance`), which is a storage read, not an
+ * entity operation. So each analysis call costs exactly two operations (acquire, report) however
+ * often the plan changes, and a wrong quota does not turn a backlog of grants into 429s.
+ *
+ * Times are epoch milliseconds supplied by the callers (orchestrators' replay-safe clocks); the
+ * gate keeps the latest it has seen so it never moves backwards.
+ */
+export interface GateSettings {
+  /** The quota the operator configured (`VISION_CALLS_PER_MINUTE`). */
+  readonly callsPerMinute: number;
+  readonly breakerFailures: number;
+  readonly breakerSeconds: number;
+}
+
+/** Slot `seq` (for seq ≥ plan.seq) may call at `plan.at + (seq - plan.seq) × plan.spacingMs`. */
+export interface GatePlan {
+  readonly seq: number;
+  readonly at: number;
+  readonly spacingMs: number;
+}
+
+export type CircuitState = 'Closed' | 'Open';
+
+export interface GateCounters {
+  granted: number;
+  busy: number;
+  ok: number;
+  throttled: number;
+  failed: number;
+  rejected: number;
+  duplicateReports: number;
+}
+
+export interface GateState {
+  readonly version: 1;
+  readonly settings: GateSettings;
+  /** Calls per minute the gate grants now: the configured quota, or less after 429s. */
+  readonly ratePerMinute: number;
+  readonly plan: GatePlan;
+  readonly nextSeq: number;
+  readonly circuit: CircuitState;
+  /** While Open: until when no call goes; after it, one trial call at a time (half-open). */
+  readonly openUntil: number;
+  readonly pausedUntil: number;
+  readonly consecutiveFailures: number;
+  /** Report times of successful calls in the last minute: what the service really accepts. */
+  readonly okTimes: readonly number[];
+  readonly lastThrottleAt: number;
+  readonly lastRateChangeAt: number;
+  /** Throttles of grants older than this do not lower the rate again: one cut per episode. */
+  readonly rateCutFromSeq: number;
+  /** Recently reported request ids: a report delivered twice is counted once. */
+  readonly reported: readonly string[];
+  readonly counters: GateCounters;
+  readonly clock: number;
+}
+
+export type CallOutcome = 'ok' | 'throttled' | 'unavailable' | 'rejected';
+
+export type GateOperation =
+  | {
+      readonly type: 'acquire';
+      readonly now: number;
+      readonly settings: GateSettings;
+      /** Refuse (without using a slot) when the slot would be later than now + maxWaitMs. */
+      readonly maxWaitMs?: number;
+    }
+  | {
+      readonly type: 'report';
+      readonly now: number;
+      readonly requestId: string;
+      readonly seq: number;
+      readonly outcome: CallOutcome;
+      readonly retryAfterMs?: number;
+    }
+  | { readonly type: 'reset'; readonly now: number; readonly settings?: GateSettings };
+
+export type AcquireResult =
+  | { readonly kind: 'granted'; readonly seq: number; readonly slotAt: number }
+  | { readonly kind: 'busy'; readonly slotAt: number };
+
+/** What the holder of a slot may do at `now`. */
+export type Clearance =
+  | { readonly kind: 'go'; readonly trial: boolean }
+  | { readonly kind: 'wait'; readonly until: number; readonly reason: WaitReason };
+
+export type WaitReason = 'slot' | 'paused' | 'open' | 'trial';
+
+export const WINDOW_MS = 60_000;
+/**
+ * Slack for the spread between a slot and the moment its call reaches the service (timer and
+ * dispatch delays differ per call): spacing covers a window of 60 s plus this.
+ */
+export const JITTER_MARGIN_MS = 1_000;
+/** A half-open trial not reported within this passes the trial to the next slot. */
+export const TRIAL_TIMEOUT_MS = 45_000;
+/** Pause after a 429 that named no Retry-After. */
+export const DEFAULT_PAUSE_MS = 10_000;
+/** The rate starts to climb back this long after the last 429, one step per minute. */
+export const RECOVERY_DELAY_MS = 120_000;
+const RECOVERY_STEP_SHARE = 0.05;
+const MAX_REPORTED_IDS = 512;
+/** A holder waiting for someone else's trial looks again this often at the least. */
+const MIN_TRIAL_POLL_MS = 2_000;
+
+export function spacingFor(ratePerMinute: number): number {
+  return Math.ceil((WINDOW_MS + JITTER_MARGIN_MS) / Math.max(1, ratePerMinute));
+}
+
+export function initialGateState(settings: GateSettings, now: number): GateState {
+  return {
+    version: 1,
+    settings,
+    ratePerMinute: settings.callsPerMinute,
+    plan: { seq: 0, at: now, spacingMs: spacingFor(settings.callsPerMinute) },
+    nextSeq: 0,
+    circuit: 'Closed',
+    openUntil: 0,
+    pausedUntil: 0,
+    consecutiveFailures: 0,
+    okTimes: [],
+    lastThrottleAt: 0,
+    lastRateChangeAt: now,
+    rateCutFromSeq: 0,
+    reported: [],
+    counters: {
+      granted: 0,
+      busy: 0,
+      ok: 0,
+      throttled: 0,
+      failed: 0,
+      rejected: 0,
+      duplicateReports: 0,
+    },
+    clock: now,
+  };
+}
+
+/** The planned call time of slot `seq` (slots before the plan are already due). */
+export function slotOf(state: GateState, seq: number): number {
+  const { plan } = state;
+  return seq < plan.seq ? plan.at - plan.spacingMs : plan.at + (seq - plan.seq) * plan.spacingMs;
+}
+
+/** The first slot whose planned time is not yet due at `now`. */
+function firstPending(state: GateState, now: number): number {
+  const { plan } = state;
+  if (now <= plan.at) return Math.min(plan.seq, state.nextSeq);
+  const due = Math.floor((now - plan.at) / plan.spacingMs) + 1;
+  return Math.min(plan.seq + due, state.nextSeq);
+}
+
+/** Moves every pending slot onto a new plan starting no earlier than `from`. */
+function replan(state: GateState, now: number, from: number, rate: number): GateState {
+  const seq = firstPending(state, now);
+  const spacingMs = spacingFor(rate);
+  // Keep the spacing to the last slot that stays where it was, so no window overfills.
+  // Slots before the plan's first were due under older plans, so no later than now.
+  const lastKept =
+    seq > state.plan.seq
+      ? slotOf(state, seq - 1)
+      : Math.min(state.plan.at - state.plan.spacingMs, now);
+  const at = Math.max(from, now, lastKept + spacingMs);
+  return { ...state, ratePerMinute: rate, plan: { seq, at, spacingMs } };
+}
+
+/** When the circuit is open past `openUntil`, the slot whose turn it is to try the service. */
+export function trialSeq(state: GateState, now: number): number {
+  const turns = Math.floor(Math.max(0, now - state.openUntil) / TRIAL_TIMEOUT_MS);
+  return state.plan.seq + turns;
+}
+
+export function isHalfOpen(state: GateState, now: number): boolean {
+  return state.circuit === 'Open' && now >= state.openUntil;
+}
+
+export function clearance(state: GateState, seq: number, now: number): Clearance {
+  if (state.circuit === 'Open') {
+    if (now < state.openUntil) {
+      return { kind: 'wait', until: Math.max(state.openUntil, slotOf(state, seq)), reason: 'open' };
+    }
+    const trial = trialSeq(state, now);
+    if (seq === trial) return { kind: 'go', trial: true };
+    // Until the trial reports, look again about when this slot would be due after a success,
+    // or when the trial would pass to it.
+    const ahead = Math.max(1, seq - trial);
+    const until = now + Math.max(MIN_TRIAL_POLL_MS, ahead * state.plan.spacingMs);
+    return { kind: 'wait', until, reason: 'trial' };
+  }
+  if (now < state.pausedUntil) {
+    return {
+      kind: 'wait',
+      until: Math.max(state.pausedUntil, slotOf(state, seq)),
+      reason: 'paused',
+    };
+  }
+  if (seq >= state.plan.seq && seq < state.nextSeq) {
+    const at = slotOf(state, seq);
+    if (at > now) return { kind: 'wait', until: at, reason: 'slot' };
+  }
+  return { kind: 'go', trial: false };
+}
+
+function withSettings(state: GateState, settings: GateSettings, now: number): GateState {
+  const before = state.settings;
+  if (
+    before.callsPerMinute === settings.callsPerMinute &&
+    before.breakerFailures === settings.breakerFailures &&
+    before.breakerSeconds === settings.breakerSeconds
+  ) {
+    return state;
+  }
+  const next = { ...state, settings };
+  if (before.callsPerMinute === settings.callsPerMinute) return next;
+  // A new quota: adopt it unless the service has been pushing back below it.
+  const rate =
+    state.ratePerMinute >= before.callsPerMinute
+      ? settings.callsPerMinute
+      : Math.min(state.ratePerMinute, settings.callsPerMinute);
+  return replan(next, now, now, rate);
+}
+
+function acquire(
+  state: GateState,
+  op: Extract<GateOperation, { type: 'acquire' }>,
+): { state: GateState; result: AcquireResult } {
+  const now = state.clock;
+  let next = recover(withSettings(state, op.settings, now), now);
+  if (slotOf(next, next.nextSeq) < now && next.circuit === 'Closed') {
+    // Idle: the plan lies in the past, so the next slot starts now (or after a pause).
+    next = {
+      ...next,
+      plan: { ...next.plan, seq: next.nextSeq, at: Math.max(now, next.pausedUntil) },
+    };
+  }
+  if (isHalfOpen(next, now) && trialSeq(next, now) >= next.nextSeq) {
+    // Every earlier trial turn went unused: the newcomer is the trial, now.
+    next = { ...next, openUntil: now, plan: { ...next.plan, seq: next.nextSeq, at: now } };
+  }
+  const slotAt = slotOf(next, next.nextSeq);
+  if (op.maxWaitMs !== undefined && slotAt - now > op.maxWaitMs) {
+    const counters = { ...next.counters, busy: next.counters.busy + 1 };
+    return { state: { ...next, counters }, result: { kind: 'busy', slotAt } };
+  }
+  const seq = next.nextSeq;
+  const counters = { ...next.counters, granted: next.counters.granted + 1 };
+  return {
+    state: { ...next, nextSeq: seq + 1, counters },
+    result: { kind: 'granted', seq, slotAt },
+  };
+}
+
+/** Additive recovery: a step up per quiet minute, starting a while after the last 429. */
+function recover(state: GateState, now: number): GateState {
+  const target = state.settings.callsPerMinute;
+  if (state.ratePerMinute >= target) return state;
+  if (now - state.lastThrottleAt < RECOVERY_DELAY_MS) return state;
+  if (now - state.lastRateChangeAt < WINDOW_MS) return state;
+  const step = Math.max(1, Math.ceil(target * RECOVERY_STEP_SHARE));
+  const rate = Math.min(target, state.ratePerMinute + step);
+  return { ...replan(state, now, now, rate), lastRateChangeAt: now };
+}
+
+function open(state: GateState, now: number): GateState {
+  const openUntil = now + state.settings.breakerSeconds * 1000;
+  const next: GateState = { ...state, circuit: 'Open', openUntil };
+  return replan(next, now, openUntil, state.ratePerMinute);
+}
+
+/** A failed trial: open again; the slot after the trial will be the next one to try. */
+function reopen(state: GateState, now: number, trialSeqReported: number): GateState {
+  const openUntil = now + state.settings.breakerSeconds * 1000;
+  const seq = Math.min(Math.max(trialSeqReported + 1, state.plan.seq), state.nextSeq);
+  return { ...state, openUntil, plan: { ...state.plan, seq, at: openUntil } };
+}
+
+function close(state: GateState, now: number, afterSeq: number): GateState {
+  const closed: GateState = { ...state, circuit: 'Closed', openUntil: 0, consecutiveFailures: 0 };
+  // Everyone who waited on the trial gets a fresh plan from now, in slot order.
+  const seq = Math.min(Math.max(afterSeq + 1, state.plan.seq), state.nextSeq);
+  const spacingMs = spacingFor(state.ratePerMinute);
+  return { ...closed, plan: { seq, at: now + spacingMs, spacingMs } };
+}
+
+/** The half-open trial ended without a verdict (the image was the problem): next slot tries. */
+function nextTrial(state: GateState, now: number, afterSeq: number): GateState {
+  const seq = Math.min(Math.max(afterSeq + 1, state.plan.seq), state.nextSeq);
+  return { ...state, openUntil: now, plan: { ...state.plan, seq, at: now } };
+}
+
+function throttled(state: GateState, now: number, seq: number, retryAfterMs?: number): GateState {
+  const pausedUntil = Math.max(state.pausedUntil, now + (retryAfterMs ?? DEFAULT_PAUSE_MS));
+  let next: GateState = { ...state, pausedUntil, lastThrottleAt: now };
+  let rate = state.ratePerMinute;
+  if (seq >= state.rateCutFromSeq) {
+    // The service accepts fewer calls than we planned: cut to what it accepted in the last
+    // minute, by at least a tenth and at most a half.
+    const accepted = state.okTimes.filter((t) => t > now - WINDOW_MS).length;
+    const floor = Math.max(1, Math.floor(rate * 0.5));
+    const ceiling = Math.max(1, Math.floor(rate * 0.9));
+    rate = Math.min(ceiling, Math.max(floor, accepted));
+    next = { ...next, rateCutFromSeq: state.nextSeq, lastRateChangeAt: now };
+  }
+  return replan(next, now, pausedUntil, rate);
+}
+
+function report(state: GateState, op: Extract<GateOperation, { type: 'report' }>): GateState {
+  if (state.reported.includes(op.requestId)) {
+    const counters = { ...state.counters, duplicateReports: state.counters.duplicateReports + 1 };
+    return { ...state, counters };
+  }
+  const now = state.clock;
+  const reported = [...state.reported, op.requestId].slice(-MAX_REPORTED_IDS);
+  const base: GateState = { ...state, reported };
+  // In half-open, only a slot at or after the plan start can be the trial; older ones were
+  // already in flight when the circuit opened and carry no news about the recovery.
+  const trial = isHalfOpen(state, now) && op.seq >= state.plan.seq;
+  switch (op.outcome) {
+    case 'ok': {
+      const okTimes = [...state.okTimes.filter((t) => t > now - WINDOW_MS), now];
+      const counters = { ...state.counters, ok: state.counters.ok + 1 };
+      const next: GateState = { ...base, okTimes, counters };
+      if (state.circuit === 'Open') return trial ? close(next, now, op.seq) : next;
+      return recover({ ...next, consecutiveFailures: 0 }, now);
+    }
+    case 'throttled': {
+      const counters = { ...state.counters, throttled: state.counters.throttled + 1 };
+      return throttled({ ...base, counters }, now, op.seq, op.retryAfterMs);
+    }
+    case 'unavailable': {
+      const counters = { ...state.counters, failed: state.counters.failed + 1 };
+      const failures = state.consecutiveFailures + 1;
+      const next: GateState = { ...base, counters, consecutiveFailures: failures };
+      if (state.circuit === 'Open') return trial ? reopen(next, now, op.seq) : next;
+      return failures >= state.settings.breakerFailures ? open(next, now) : next;
+    }
+    case 'rejected': {
+      const counters = { ...state.counters, rejected: state.counters.rejected + 1 };
+      const next: GateState = { ...base, counters };
+      return trial ? nextTrial(next, now, op.seq) : next;
+    }
+  }
+}
+
+function reset(state: GateState, now: number, settings?: GateSettings): GateState {
+  const configured = settings ?? state.settings;
+  const next: GateState = {
+    ...state,
+    settings: configured,
+    circuit: 'Closed',
+    openUntil: 0,
+    pausedUntil: 0,
+    consecutiveFailures: 0,
+    lastThrottleAt: 0,
+    lastRateChangeAt: now,
+    rateCutFromSeq: state.nextSeq,
+  };
+  return replan(next, now, now, configured.callsPerMinute);
+}
+
+/** The gate's reducer: `(state, operation) → { state, result }`. */
+export function reduceGate(
+  current: GateState | undefined,
+  op: GateOperation,
+): { state: GateState; result?: AcquireResult } {
+  const settings = op.type === 'report' ? undefined : op.settings;
+  const start =
+    current ??
+    initialGateState(
+      settings ?? { callsPerMinute: 20, breakerFailures: 5, breakerSeconds: 30 },
+      op.now,
+    );
+  const state: GateState = { ...start, clock: Math.max(start.clock, op.now) };
+  switch (op.type) {
+    case 'acquire':
+      return acquire(state, op);
+    case 'report':
+      return { state: report(state, op) };
+    case 'reset':
+      return { state: reset(state, state.clock, op.settings) };
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Orchestrator `analyzeThroughGate`: one image's analysis by Azure AI Vision, paced by the
+ * endpoint's visionGate entity. Runs as a sub-orchestration of processImage (and of
+ * reprocessing), so the parent can fan it out next to the resizes.
+ *
+ * Input: AnalyzeThroughGateInput `{ imageId, blobName, vision: VisionPlan }`.
+ * Output: `Outcome<Analysis>`: the analysis, ANALYSIS_FAILED (the service refused the image),
+ *   ANALYSIS_DEFERRED (no slot within the wait bound, or every attempt spent), or the source's
+ *   own problem (SOURCE_NOT_FOUND, CORRUPT_IMAGE).
+ * Per service call exactly two entity operations: `acquire` (callEntity) and `report`
+ *   (signalEntity). Between them the slot's holder waits on a durable timer and the callVision
+ *   activity reads the gate's state (not an operation) in case the gate has moved the slot.
+ * Idempotency key: the instance id `{parent}-analysis`; reports carry `{instanceId}#{seq}`.
+ *
+ * Replayed code: no I/O, no clock but currentUtcDateTime, no randomness, no configuration.
+ */
+import * as df from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
+import { dateAt, isoAt } from '../domain/instants';
+import { fail, type Outcome, succeed } from '../domain/outcome';
+import type { Analysis } from '../domain/record';
+import { type GateSnapshot, pickGate, type VisionGateRef } from '../domain/vision-endpoints';
+import type { AcquireResult } from '../domain/vision-gate';
+import {
+  type CallVisionInput,
+  type CallVisionOutput,
+  parseAnalyzeThroughGateInput,
+} from '../domain/vision-gate-messages';
+import { Activities, Entities, GateOperations } from '../names';
+import { retryOptions } from './retry-options';
+
+type Flow<T> = Generator<Task, T, unknown>;
+
+export const analyzeThroughGate: OrchestrationHandler = function* (
+  context: OrchestrationContext,
+): Flow<Outcome<Analysis>> {
+  const input = parseAnalyzeThroughGateInput(context.df.getInput());
+  const { vision } = input;
+  const now = (): number => context.df.currentUtcDateTime.getTime();
+  const deadline = now() + vision.maxWaitMs;
+  const retry = retryOptions();
+  const deferred = (why: string): Outcome<Analysis> =>
+    fail('ANALYSIS_DEFERRED', `Analysis deferred: ${why}; it will be retried automatically`);
+
+  function* chooseGate(): Flow<VisionGateRef> {
+    const first = vision.gates[0] as VisionGateRef;
+    if (vision.gates.length === 1) return first;
+    const snapshots = (yield context.df.callActivityWithRetry(
+      Activities.readVisionGates,
+      retry,
+      vision.gates.map((gate) => gate.id),
+    )) as GateSnapshot[];
+    return pickGate(vision.gates, snapshots, now(), input.imageId);
+  }
+
+  let lastProblem = 'the service did not answer';
+  for (let attempt = 1; attempt <= vision.maxAttempts; attempt++) {
+    const gate = yield* chooseGate();
+    const entity = new df.EntityId(Entities.visionGate, gate.id);
+    const grant = (yield context.df.callEntity(entity, GateOperations.acquire, {
+      now: now(),
+      settings: vision.settings,
+      maxWaitMs: Math.max(0, deadline - now()),
+    })) as AcquireResult;
+    if (grant.kind === 'busy') {
+      return deferred(`${gate.id} has no free slot until ${isoAt(grant.slotAt)}`);
+    }
+
+    let slotAt = grant.slotAt;
+    let used: CallVisionOutput;
+    for (;;) {
+      if (slotAt > now()) yield context.df.createTimer(dateAt(slotAt));
+      used = (yield context.df.callActivityWithRetry(Activities.callVision, retry, {
+        gate,
+        seq: grant.seq,
+        blobName: input.blobName,
+      } satisfies CallVisionInput)) as CallVisionOutput;
+      if (used.kind !== 'wait') break;
+      if (used.until > deadline) {
+        return deferred(`${gate.id} is ${used.reason === 'paused' ? 'paused' : 'unavailable'}`);
+      }
+      slotAt = used.until;
+    }
+    if (used.kind === 'unusable') return fail(used.code, used.message);
+
+    context.df.signalEntity(entity, GateOperations.report, {
+      now: now(),
+      requestId: `${context.df.instanceId}#${grant.seq}`,
+      seq: grant.seq,
+      outcome: used.outcome,
+      ...(used.outcome === 'throttled' && used.retryAfterMs !== undefined
+        ? { retryAfterMs: used.retryAfterMs }
+        : {}),
+    });
+    switch (used.outcome) {
+      case 'ok':
+        return succeed(used.analysis);
+      case 'rejected':
+        return fail('ANALYSIS_FAILED', `Azure AI Vision refused the image: ${used.message}`);
+      case 'throttled':
+      case 'unavailable':
+        lastProblem = used.message;
+    }
+  }
+  return deferred(`${vision.maxAttempts} calls failed, the last with: ${lastProblem}`);
+};
