@@ -43,6 +43,16 @@ export interface VisionConfig {
   readonly maxAttempts: number;
 }
 
+export interface ReprocessConfig {
+  /** When the resumeDeferredAnalyses timer runs (`RESUME_DEFERRED_SCHEDULE`, NCRONTAB). */
+  readonly resumeDeferredSchedule: string;
+  /**
+   * Images a reprocessing batch starts before it continues as new with a fresh history
+   * (`REPROCESS_CHILDREN_PER_GENERATION`, default 200, at most 1000).
+   */
+  readonly childrenPerGeneration: number;
+}
+
 export interface AppConfig {
   readonly storage: StorageConfig;
   readonly cosmos: CosmosConfig;
@@ -53,6 +63,7 @@ export interface AppConfig {
   readonly uploadUrlTtlSeconds: number;
   readonly maxInputPixels: number;
   readonly variantFormat: VariantFormat;
+  readonly reprocess: ReprocessConfig;
 }
 
 /** What orchestrations need to analyse through the gates (they read no configuration). */
@@ -159,6 +170,21 @@ function storage(env: Env): StorageConfig {
   throw new ConfigError('AzureWebJobsStorage', 'is required but not set');
 }
 
+/** Six NCRONTAB fields (second first), or a TimeSpan interval such as `00:05:00` or `1.00:00:00`. */
+function schedule(env: Env, name: string, fallback: string): string {
+  const raw = value(env, name) ?? fallback;
+  const fields = raw.split(/\s+/);
+  const cron = fields.length === 6 && fields.every((field) => /^[0-9A-Za-z*/,-]+$/.test(field));
+  const interval = /^(\d+\.)?\d{1,2}:\d{2}:\d{2}$/.test(raw);
+  if (!cron && !interval) {
+    throw new ConfigError(
+      name,
+      `must be an NCRONTAB expression with six fields (e.g. "0 */5 * * * *") or [d.]hh:mm:ss, got "${raw}"`,
+    );
+  }
+  return raw;
+}
+
 function cosmosName(env: Env, name: string, fallback: string): string {
   const raw = value(env, name) ?? fallback;
   if (!/^[^/\\#?]{1,255}$/.test(raw)) {
@@ -215,5 +241,9 @@ export function loadConfig(env: Env): AppConfig {
     uploadUrlTtlSeconds: boundedInt(env, 'UPLOAD_URL_TTL_SECONDS', 600, MAX_SAS_SECONDS),
     maxInputPixels: positiveInt(env, 'MAX_INPUT_PIXELS', 50_000_000),
     variantFormat: choice(env, 'VARIANT_FORMAT', VARIANT_FORMATS, 'webp'),
+    reprocess: {
+      resumeDeferredSchedule: schedule(env, 'RESUME_DEFERRED_SCHEDULE', '0 */1 * * * *'),
+      childrenPerGeneration: boundedInt(env, 'REPROCESS_CHILDREN_PER_GENERATION', 200, 1000),
+    },
   };
 }

@@ -6,35 +6,71 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { createAnalyzeImage } from './activities/analyze-image';
+import { createCallVision } from './activities/call-vision';
+import { createReadVisionGates } from './activities/read-vision-gates';
 import { createInspectImage } from './activities/inspect-image';
 import { createResizeImage } from './activities/resize-image';
 import { createSaveRecord } from './activities/save-record';
+import { createFindRecords } from './activities/find-records';
+import { createLoadRecord } from './activities/load-record';
+import { createSaveReprocessedRecord } from './activities/save-reprocessed-record';
+import { gateReaderFor } from './adapters/durable-gate-reader';
 import { createAzureBlobStore, createBlobServiceClient } from './adapters/azure-blob-store';
 import { createAzureUploadUrlSigner } from './adapters/azure-upload-url-signer';
+import { createAzureVisionService } from './adapters/azure-vision-service';
 import { createCosmosClient, createCosmosRecordStore } from './adapters/cosmos-record-store';
-import { durableClientFor } from './adapters/durable-orchestration-client';
+import {
+  durableAdminFor,
+  durableClientFor,
+  randomInstanceId,
+} from './adapters/durable-orchestration-client';
 import { createLocalImageAnalyzer } from './adapters/local-image-analyzer';
 import { createSharpImageProcessor } from './adapters/sharp-image-processor';
-import { randomImageId, systemClock } from './adapters/system';
+import { randomImageId, sleep, systemClock } from './adapters/system';
 import { createTesseractTextRecognizer } from './adapters/tesseract-text-recognizer';
-import { loadConfig } from './config';
+import { loadConfig, visionPlanOf } from './config';
 import {
   Activities,
   BlobFunctions,
   Containers,
+  Entities,
+  GateOpsFunctions,
+  GateOpsRoutes,
   HttpFunctions,
+  OrchestrationOpsFunctions,
+  OrchestrationOpsRoutes,
   Orchestrators,
+  ReprocessFunctions,
+  ReprocessRoutes,
   Routes,
   STORAGE_CONNECTION,
+  TimerFunctions,
 } from './names';
+import { visionGate } from './entities/vision-gate';
+import { analyzeThroughGate } from './orchestrators/analyze-through-gate';
 import { processImage } from './orchestrators/process-image';
+import { reprocessBatch } from './orchestrators/reprocess-batch';
+import { reprocessImage } from './orchestrators/reprocess-image';
 import { createGetHealth } from './triggers/get-health';
 import { createGetImage } from './triggers/get-image';
+import { createOpsGetGates } from './triggers/ops-get-gates';
+import { createOpsResetGate } from './triggers/ops-reset-gate';
 import { createGetImageVariant } from './triggers/get-image-variant';
 import { createListImages } from './triggers/list-images';
 import { createOnImageUploaded } from './triggers/on-image-uploaded';
 import { createUploadImage } from './triggers/upload-image';
 import { createUploadUrl } from './triggers/create-upload-url';
+import { createGetOrchestration } from './triggers/ops-get-orchestration';
+import { createListOrchestrations } from './triggers/ops-list-orchestrations';
+import { createPurgeOrchestration } from './triggers/ops-purge-orchestration';
+import { createRestartOrchestration } from './triggers/ops-restart-orchestration';
+import { createTerminateOrchestration } from './triggers/ops-terminate-orchestration';
+import { createCancelReprocess } from './triggers/ops-reprocess-cancel';
+import { reprocessClientFor } from './triggers/ops-reprocess-client';
+import { createStartReprocess } from './triggers/ops-reprocess-start';
+import { createGetReprocess } from './triggers/ops-reprocess-status';
+import { createResumeDeferredAnalyses } from './triggers/resume-deferred-analyses';
+import { variantSpecs } from './domain/variants';
 
 const config = loadConfig(process.env);
 
@@ -103,6 +139,46 @@ app.http(HttpFunctions.health, {
   handler: createGetHealth({ blobs, records }),
 });
 
+// Operator API.
+app.http(OrchestrationOpsFunctions.list, {
+  route: OrchestrationOpsRoutes.list,
+  methods: ['GET'],
+  authLevel: 'function',
+  extraInputs: [durableClient],
+  handler: createListOrchestrations({ adminFor: durableAdminFor }),
+});
+app.http(OrchestrationOpsFunctions.get, {
+  route: OrchestrationOpsRoutes.get,
+  methods: ['GET'],
+  authLevel: 'function',
+  extraInputs: [durableClient],
+  handler: createGetOrchestration({ adminFor: durableAdminFor }),
+});
+app.http(OrchestrationOpsFunctions.terminate, {
+  route: OrchestrationOpsRoutes.terminate,
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [durableClient],
+  handler: createTerminateOrchestration({ adminFor: durableAdminFor }),
+});
+app.http(OrchestrationOpsFunctions.restart, {
+  route: OrchestrationOpsRoutes.restart,
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [durableClient],
+  handler: createRestartOrchestration({
+    adminFor: durableAdminFor,
+    newInstanceId: randomInstanceId,
+  }),
+});
+app.http(OrchestrationOpsFunctions.purge, {
+  route: OrchestrationOpsRoutes.purge,
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [durableClient],
+  handler: createPurgeOrchestration({ adminFor: durableAdminFor }),
+});
+
 // Every new blob version in the incoming container starts one processImage run.
 app.storageBlob(BlobFunctions.onImageUploaded, {
   path: `${Containers.incoming}/{name}`,
@@ -116,6 +192,7 @@ app.storageBlob(BlobFunctions.onImageUploaded, {
     variantFormat: config.variantFormat,
     analyzer: config.analyzer,
     maxInputPixels: config.maxInputPixels,
+    ...(config.analyzer === 'azure' ? { vision: visionPlanOf(config.vision) } : {}),
   }),
 });
 
@@ -128,6 +205,98 @@ df.app.activity(Activities.resizeImage, { handler: createResizeImage({ blobs, im
 df.app.activity(Activities.analyzeImage, { handler: createAnalyzeImage({ blobs, analyzers }) });
 df.app.activity(Activities.saveRecord, {
   handler: createSaveRecord({ records, clock: systemClock }),
+});
+
+// Batch reprocessing.
+const reprocessVision = config.analyzer === 'azure' ? visionPlanOf(config.vision) : undefined;
+const reprocessPipeline = {
+  variants: variantSpecs(config.variantFormat),
+  analyzer: config.analyzer,
+  maxInputPixels: config.maxInputPixels,
+  ...(reprocessVision === undefined ? {} : { vision: reprocessVision }),
+};
+app.http(ReprocessFunctions.start, {
+  route: ReprocessRoutes.start,
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [durableClient],
+  handler: createStartReprocess({
+    records,
+    clientFor: reprocessClientFor,
+    newBatchId: randomImageId,
+    pipeline: reprocessPipeline,
+    childrenPerGeneration: config.reprocess.childrenPerGeneration,
+  }),
+});
+app.http(ReprocessFunctions.get, {
+  route: ReprocessRoutes.get,
+  methods: ['GET'],
+  authLevel: 'function',
+  extraInputs: [durableClient],
+  handler: createGetReprocess({ clientFor: reprocessClientFor }),
+});
+app.http(ReprocessFunctions.cancel, {
+  route: ReprocessRoutes.cancel,
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [durableClient],
+  handler: createCancelReprocess({ clientFor: reprocessClientFor, clock: systemClock }),
+});
+// Deferred analyses are picked up again once a Vision gate has room (azure analyzer only).
+app.timer(TimerFunctions.resumeDeferredAnalyses, {
+  schedule: config.reprocess.resumeDeferredSchedule,
+  extraInputs: [durableClient],
+  handler: createResumeDeferredAnalyses({
+    analyzer: config.analyzer,
+    vision: reprocessVision,
+    records,
+    gatesFor: gateReaderFor,
+    clientFor: reprocessClientFor,
+    clock: systemClock,
+    pipeline: reprocessPipeline,
+  }),
+});
+df.app.orchestration(Orchestrators.reprocessBatch, reprocessBatch);
+df.app.orchestration(Orchestrators.reprocessImage, reprocessImage);
+df.app.activity(Activities.loadRecord, { handler: createLoadRecord({ records }) });
+df.app.activity(Activities.findRecords, { handler: createFindRecords({ records }) });
+df.app.activity(Activities.saveReprocessedRecord, {
+  handler: createSaveReprocessedRecord({ records, clock: systemClock }),
+});
+
+// Azure AI Vision through the shared gates: one visionGate entity per endpoint.
+const vision = config.analyzer === 'azure' ? visionPlanOf(config.vision) : undefined;
+df.app.entity(Entities.visionGate, visionGate);
+df.app.orchestration(Orchestrators.analyzeThroughGate, analyzeThroughGate);
+if (config.analyzer === 'azure') {
+  df.app.activity(Activities.callVision, {
+    extraInputs: [durableClient],
+    handler: createCallVision({
+      blobs,
+      vision: createAzureVisionService(config.vision, { maxInputPixels: config.maxInputPixels }),
+      gatesFor: gateReaderFor,
+      clock: systemClock,
+      sleep,
+    }),
+  });
+}
+df.app.activity(Activities.readVisionGates, {
+  extraInputs: [durableClient],
+  handler: createReadVisionGates({ gatesFor: gateReaderFor }),
+});
+app.http(GateOpsFunctions.list, {
+  route: GateOpsRoutes.list,
+  methods: ['GET'],
+  authLevel: 'function',
+  extraInputs: [durableClient],
+  handler: createOpsGetGates({ vision, gatesFor: gateReaderFor, clock: systemClock }),
+});
+app.http(GateOpsFunctions.reset, {
+  route: GateOpsRoutes.reset,
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [durableClient],
+  handler: createOpsResetGate({ vision, gatesFor: gateReaderFor, clock: systemClock }),
 });
 
 // The OCR worker thread would otherwise keep a stopping worker process alive.

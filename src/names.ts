@@ -19,6 +19,8 @@ export const BlobFunctions = {
 export const Orchestrators = {
   processImage: 'processImage',
   analyzeThroughGate: 'analyzeThroughGate',
+  reprocessImage: 'reprocessImage',
+  reprocessBatch: 'reprocessBatch',
 } as const;
 
 export const Entities = {
@@ -40,6 +42,9 @@ export const Activities = {
   saveRecord: 'saveRecord',
   callVision: 'callVision',
   readVisionGates: 'readVisionGates',
+  loadRecord: 'loadRecord',
+  findRecords: 'findRecords',
+  saveReprocessedRecord: 'saveReprocessedRecord',
 } as const;
 
 /** Routes relative to the `/api` prefix. */
@@ -49,6 +54,18 @@ export const Routes = {
   image: 'images/{id}',
   imageVariant: 'images/{id}/variants/{name}',
   health: 'health',
+} as const;
+
+/** Operator functions on the Vision gates (function key required). */
+export const GateOpsFunctions = {
+  list: 'opsGetGates',
+  reset: 'opsResetGate',
+} as const;
+
+/** Their routes, relative to the `/api` prefix. */
+export const GateOpsRoutes = {
+  list: 'ops/gate',
+  reset: 'ops/gate/{id}/reset',
 } as const;
 
 /** Operator functions on orchestration instances (function key required). */
@@ -67,6 +84,29 @@ export const OrchestrationOpsRoutes = {
   terminate: 'ops/orchestrations/{instanceId}/terminate',
   restart: 'ops/orchestrations/{instanceId}/restart',
   purge: 'ops/orchestrations/{instanceId}/purge',
+} as const;
+
+/** Batch reprocessing: operator functions (function key required) and their routes. */
+export const ReprocessFunctions = {
+  start: 'opsStartReprocess',
+  get: 'opsGetReprocess',
+  cancel: 'opsCancelReprocess',
+} as const;
+
+export const ReprocessRoutes = {
+  start: 'ops/reprocess',
+  get: 'ops/reprocess/{batchId}',
+  cancel: 'ops/reprocess/{batchId}/cancel',
+} as const;
+
+/** External events a reprocessBatch instance listens to. */
+export const ReprocessEvents = {
+  /** Start no more images; let the running ones finish; end Canceled. */
+  cancel: 'cancel',
+} as const;
+
+export const TimerFunctions = {
+  resumeDeferredAnalyses: 'resumeDeferredAnalyses',
 } as const;
 
 export const Containers = {

@@ -48,10 +48,15 @@ export interface EpisodeEffects {
   outbound: OutboundMessage[];
 }
 
-/** Trigger payload fields the extension sends; durations make createTimer work under schema V3. */
+/**
+ * Trigger payload fields the extension sends; durations make createTimer work under schema V3.
+ * Schema V4 only adds entity locks: declaring it lets `context.df.lock` produce its action, which
+ * the engine refuses with its own message, instead of the SDK telling users to upgrade a .NET
+ * package that devhost does not have.
+ */
 export const ORCHESTRATION_TRIGGER_DEFAULTS = {
   upperSchemaVersion: 1,
-  upperSchemaVersionNew: 2,
+  upperSchemaVersionNew: 3,
   longRunningTimerIntervalDuration: '3.00:00:00',
   // Huge, so the SDK never splits a timer: the task hub stores any fire time as it is.
   maximumShortTimerDuration: '36500.00:00:00',
@@ -427,11 +432,14 @@ function scheduleAction(
       return undefined;
     case ActionType.CallHttp:
       nextTaskId(state);
-      return 'callHttp is not supported by this host: call the endpoint from an activity instead.';
+      return 'callHttp is not supported by devhost: call the endpoint from an activity instead.';
     case ActionType.LockEntities:
     case ActionType.ReleaseEntities:
       nextTaskId(state, idsConsumed(action));
-      return 'Entity locks (context.df.lock) are not supported by this host.';
+      return (
+        'Entity locks (context.df.lock) are not supported by devhost: make the update a single ' +
+        'entity operation, or have one entity coordinate the others.'
+      );
     default:
       nextTaskId(state, idsConsumed(action));
       return `Unknown action type ${String(action.actionType)}.`;
@@ -479,10 +487,13 @@ function applyRetryEvent(
     const timerId = nextTaskId(state);
     const options = retry.options;
     const more = retry.attempt < options.maxNumberOfAttempts;
-    let delay = more ? retryDelayMs(options, retry.attempt) : 0;
     const timeout = options.retryTimeoutInMilliseconds ?? 0;
-    const timedOut = timeout > 0 && now.getTime() + delay - retry.firstAttemptAt > timeout;
-    if (timedOut) delay = 0;
+    const nextDelay = more ? retryDelayMs(options, retry.attempt) : 0;
+    const timedOut =
+      retry.timedOut === true ||
+      (timeout > 0 && now.getTime() + nextDelay - retry.firstAttemptAt > timeout);
+    // Out of time, the attempts the SDK still counts on fail at once: no timer waits any more.
+    const delay = timedOut ? 0 : nextDelay;
     const fireAt = new Date(now.getTime() + delay).toISOString();
     events.push({ ...base, EventType: EventType.TimerCreated, EventId: timerId, FireAt: fireAt });
     effects.timers.push({ timerId, fireAt });
@@ -490,7 +501,7 @@ function applyRetryEvent(
       ...retry,
       phase: 'waiting',
       lastFailure: { reason: message.reason, details: message.details },
-      ...(timedOut ? { options: { ...options, retryTimeoutInMilliseconds: -1 } } : {}),
+      ...(timedOut ? { timedOut: true } : {}),
     };
     return;
   }
@@ -502,7 +513,7 @@ function applyRetryEvent(
     const id = nextTaskId(state);
     const next: RetryState = { ...retry, attempt: retry.attempt + 1, phase: 'running' };
     state.retries[String(id)] = next;
-    if (retry.options.retryTimeoutInMilliseconds === -1) {
+    if (retry.timedOut) {
       // Out of time: the SDK still waits for this attempt, so answer it with the last failure.
       const failure = retry.lastFailure ?? { reason: 'Retry timeout expired.' };
       effects.selfMessages.push({

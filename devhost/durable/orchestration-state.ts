@@ -32,6 +32,11 @@ export interface RetryState {
   /** `running`: the id is an attempt; `waiting`: the id is the timer before the next one. */
   phase: 'running' | 'waiting';
   lastFailure?: { reason: string; details?: FailureDetails };
+  /**
+   * The retry timeout has passed: the SDK only counts attempts, so each attempt it still expects
+   * is answered with the last failure at once, without running the activity or waiting.
+   */
+  timedOut?: boolean;
 }
 
 export interface OrchestrationState {
@@ -68,4 +73,22 @@ export interface StateColumns {
   CreatedAt: string;
   UpdatedAt: string;
   ExecutionId: string;
+}
+
+/**
+ * Undoes what one episode did to the state (history, ids, actions, retries, consumed ids), so the
+ * same step can be run again with fewer messages. Cheap: history and actions only ever grow.
+ */
+export function captureRollback(state: OrchestrationState): (batchIds: string[]) => void {
+  const historyLength = state.history.length;
+  const actionsLength = state.actions.length;
+  const nextId = state.nextId;
+  const retries = structuredClone(state.retries);
+  return (batchIds) => {
+    state.history.length = historyLength;
+    state.actions.length = actionsLength;
+    state.nextId = nextId;
+    state.retries = retries;
+    for (const id of batchIds) state.consumed.delete(id);
+  };
 }

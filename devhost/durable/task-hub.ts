@@ -6,10 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { EventType, failureFromError, type HistoryEvent } from './history';
 import { deterministicId, insertSorted, newMessage, WakeHeap } from './inbox';
+import type { FaultHook } from './fault-points';
 import type { DurableInvoker } from './invoker';
 import type { Message, StoredMessage } from './messages';
 import { isRetryEvent, runEpisode, type EpisodeResult } from './orchestration-episode';
-import { TERMINAL, type OrchestrationState } from './orchestration-state';
+import { captureRollback, TERMINAL, type OrchestrationState } from './orchestration-state';
 import {
   activityRow,
   activityRowKey,
@@ -39,6 +40,8 @@ export interface TaskHubOptions {
   maxActivityDeliveries?: number;
   /** Log every dispatch (DEVHOST_TRACE=1). */
   trace?: boolean;
+  /** Durability tests only: lets the host end itself at a named point (DEVHOST_FAULT). */
+  fault?: FaultHook;
 }
 
 interface Partition {
@@ -58,6 +61,7 @@ interface Partition {
 const MAX_BATCH = 100;
 const MAX_ENTITY_BATCH = 50;
 const PROCESSED_IDS_KEPT = 2000;
+const OUTBOX_RETRY_MS = 1000;
 /** setTimeout's ceiling; far timers re-arm until due. */
 const MAX_WAKE_MS = 60 * 60 * 1000;
 
@@ -78,6 +82,8 @@ export class TaskHub {
    */
   private readonly suspects: ActivityWorkItem[] = [];
   private runningSuspect = false;
+  /** Per source partition: the send in progress, which the next one waits for. */
+  private readonly outboxQueues = new Map<string, Promise<void>>();
   private readonly startMarks = new Map<
     string,
     { items: ActivityWorkItem[]; waiters: (() => void)[] }
@@ -97,8 +103,16 @@ export class TaskHub {
 
   async start(): Promise<void> {
     const { store } = this.options;
+    // Resend what each partition had not finished sending, oldest first, ahead of anything new.
+    const unsent = new Map<string, OutboxItem[]>();
     for (const row of await store.scanPrefix('O-')) {
-      await this.sendOutbox(row.partition, [row.data as OutboxItem]);
+      const items = unsent.get(row.partition) ?? [];
+      items.push(row.data as OutboxItem);
+      unsent.set(row.partition, items);
+    }
+    for (const [sourceKey, items] of unsent) {
+      items.sort((a, b) => (a.message.rowKey < b.message.rowKey ? -1 : 1));
+      void this.sendOutbox(sourceKey, items);
     }
     const maxDeliveries = this.options.maxActivityDeliveries ?? 5;
     for (const row of await store.scanPrefix('A-')) {
@@ -243,8 +257,12 @@ export class TaskHub {
     const rows = await this.options.store.loadPartition(key);
     const state = orchestrationFromRows(instanceId, rows);
     if (!state || !TERMINAL.has(state.status)) return false;
-    const p = this.partitions.get(instanceId);
-    if (p?.busy) return false;
+    // A finished instance can still be committing its last step's bookkeeping (the status row
+    // is already terminal); Azure purges it anyway, so wait for that step rather than refuse.
+    for (let waited = 0; this.partitions.get(instanceId)?.busy && waited < 5_000; waited += 25) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    if (this.partitions.get(instanceId)?.busy) return false;
     await this.options.store.deleteRows(
       key,
       rows.map((r) => r.rowKey),
@@ -430,11 +448,13 @@ export class TaskHub {
       );
       return;
     }
-    const control = visible.filter((m) => m.body.kind === 'Suspend' || m.body.kind === 'Resume');
-    if (control.length > 0) {
+    const control = visible.filter(isSuspendOrResume);
+    // Before its first step an instance has nothing to suspend yet: the step that starts it runs
+    // first (with what arrived before the control message), and the control message right after.
+    if (control.length > 0 && state.status !== 'Pending') {
       const last = control[control.length - 1]!;
       const suspend = last.body.kind === 'Suspend';
-      if ((state.status === 'Suspended') !== suspend && state.status !== 'Pending') {
+      if ((state.status === 'Suspended') !== suspend) {
         await this.finishControl(
           p,
           state,
@@ -454,6 +474,10 @@ export class TaskHub {
 
     const batch: StoredMessage[] = [];
     for (const m of visible) {
+      if (isSuspendOrResume(m)) {
+        if (batch.length > 0) break;
+        continue;
+      }
       if (state.consumed.has(m.id) || isStale(state, m.body)) {
         discard.push(m);
         continue;
@@ -471,6 +495,10 @@ export class TaskHub {
       await this.discard(p, discard);
       return;
     }
+    // An execution's history opens with its start, even when messages for it were queued first
+    // (events carried over from the previous generation).
+    const startAt = batch.findIndex((m) => m.body.kind === 'ExecutionStarted');
+    if (startAt > 0) batch.unshift(...batch.splice(startAt, 1));
     await this.runAndCommit(p, state, batch, discard);
   }
 
@@ -525,9 +553,20 @@ export class TaskHub {
       await this.commitEpisode(p, state, batch, discard, episode);
       return;
     }
-    const episode = await runEpisode(state, batch, new Date(), (payload) =>
-      this.options.invoker.runOrchestrator(state.name, payload),
-    );
+    const run = (messages: StoredMessage[]) =>
+      runEpisode(state, messages, new Date(), (payload) =>
+        this.options.invoker.runOrchestrator(state.name, payload),
+      );
+    const rollback = batch.length > 1 ? captureRollback(state) : undefined;
+    let episode = await run(batch);
+    if (episode.outcome.kind === 'continuedAsNew' && rollback) {
+      // The SDK stops at the message that ended the generation; the ones after it were never
+      // seen, yet they would be consumed with the step. Take one message at a time instead, so
+      // an event the generation did not see stays queued for the next one.
+      rollback(batch.map((m) => m.id));
+      batch = batch.slice(0, 1);
+      episode = await run(batch);
+    }
     await this.commitEpisode(p, state, batch, discard, episode);
   }
 
@@ -580,6 +619,9 @@ export class TaskHub {
     }));
     const { outcome } = episode;
     const previousHistoryStart = state.historyStart;
+    const handled = new Set([...batch, ...discard].map((m) => m.rowKey));
+    const orphans =
+      outcome.kind === 'running' ? [] : pendingTimers(p.inbox, state.executionId, handled);
     if (episode.customStatus !== undefined) state.customStatus = episode.customStatus;
     state.updatedAt = now.toISOString();
     if (outcome.kind === 'running') {
@@ -656,10 +698,11 @@ export class TaskHub {
     await this.options.store.commit(encodeKey(state.instanceId), {
       writes,
       final: [orchestrationStateRow(state)],
-      deletes: [...batch, ...discard].map((m) => m.rowKey),
+      deletes: [...batch, ...discard, ...orphans].map((m) => m.rowKey),
     });
 
-    const consumed = new Set([...batch, ...discard].map((m) => m.rowKey));
+    this.options.fault?.('after-orchestration-step', state.name);
+    const consumed = new Set([...batch, ...discard, ...orphans].map((m) => m.rowKey));
     p.inbox = p.inbox.filter((m) => !consumed.has(m.rowKey));
     for (const m of selfMessages) insertSorted(p.inbox, m);
     for (const item of activities) this.activityQueue.push(item);
@@ -718,12 +761,16 @@ export class TaskHub {
     ];
     state.historyNext += 1;
     state.history.push(event);
+    const orphans =
+      status === 'Terminated'
+        ? pendingTimers(p.inbox, state.executionId, new Set(consumedMessages.map((m) => m.rowKey)))
+        : [];
     await this.options.store.commit(encodeKey(state.instanceId), {
       writes,
       final: [orchestrationStateRow(state)],
-      deletes: consumedMessages.map((m) => m.rowKey),
+      deletes: [...consumedMessages, ...orphans].map((m) => m.rowKey),
     });
-    const gone = new Set(consumedMessages.map((m) => m.rowKey));
+    const gone = new Set([...consumedMessages, ...orphans].map((m) => m.rowKey));
     p.inbox = p.inbox.filter((m) => !gone.has(m.rowKey));
     if (outbox.length > 0) void this.sendOutbox(encodeKey(state.instanceId), outbox);
   }
@@ -750,22 +797,51 @@ export class TaskHub {
 
   // ---------------------------------------------------------------- outbox
 
-  private async sendOutbox(sourceKey: string, items: OutboxItem[]): Promise<void> {
-    try {
-      for (const item of items) {
-        await this.options.store.put(encodeKey(item.target), [messageRow(item.message)]);
-        this.accept(item.target, item.message);
+  /**
+   * Sends a partition's messages in the order it stored them, each batch after the previous one
+   * from the same partition has gone out. A receiver takes its inbox in row-key order, so a
+   * message that overtook an older one from the same sender (a slow or retried write) would be
+   * applied first: per-sender order, which entity operations promise, depends on this queue.
+   */
+  private sendOutbox(sourceKey: string, items: OutboxItem[]): Promise<void> {
+    const previous = this.outboxQueues.get(sourceKey) ?? Promise.resolve();
+    const sent = previous.then(() => this.deliverOutbox(sourceKey, items));
+    this.outboxQueues.set(sourceKey, sent);
+    void sent.then(() => {
+      if (this.outboxQueues.get(sourceKey) === sent) this.outboxQueues.delete(sourceKey);
+    });
+    return sent;
+  }
+
+  private async deliverOutbox(sourceKey: string, items: OutboxItem[]): Promise<void> {
+    for (const item of items) {
+      for (;;) {
+        try {
+          await this.options.store.put(encodeKey(item.target), [messageRow(item.message)]);
+          this.accept(item.target, item.message);
+          break;
+        } catch (err) {
+          // Left in the outbox: the next host resends it, in order, before anything newer.
+          if (this.stopped) return;
+          this.options.log(
+            'error',
+            `Sending a message from '${decodeKey(sourceKey)}' to '${item.target}' failed; retrying: ${String(err)}`,
+          );
+          await new Promise((r) => setTimeout(r, OUTBOX_RETRY_MS));
+        }
       }
+    }
+    try {
       await this.options.store.deleteRows(
         sourceKey,
         items.map((i) => outboxRowKey(i.message.id)),
       );
     } catch (err) {
+      // Harmless: a later host resends them, and receivers apply each message id once.
       this.options.log(
-        'error',
-        `Sending messages from '${decodeKey(sourceKey)}' failed; retrying: ${String(err)}`,
+        'warn',
+        `Could not clear sent messages of '${decodeKey(sourceKey)}': ${String(err)}`,
       );
-      setTimeout(() => void this.sendOutbox(sourceKey, items), 1000).unref?.();
     }
   }
 
@@ -912,6 +988,7 @@ export class TaskHub {
           await new Promise((r) => setTimeout(r, 1000));
           continue;
         }
+        for (const c of group) this.options.fault?.('after-activity-result', c.item.name);
         for (const c of group) insertSorted(p.inbox, c.message);
         this.schedule(p);
       }
@@ -940,7 +1017,8 @@ export class TaskHub {
     const ops = batch.map((m) => m.body as Extract<Message, { kind: 'EntityOperation' }>);
     let result;
     if (!fn) {
-      const error = JSON.stringify({ message: `The entity '${name}' is not registered.` });
+      // The SDK turns an error result into Error(JSON.parse(result)): a JSON string keeps the text.
+      const error = JSON.stringify(`The entity '${name}' is not registered.`);
       result = {
         entityExists: entity.exists,
         entityState: entity.state,
@@ -965,7 +1043,7 @@ export class TaskHub {
       if (op.signal || !op.parent) return;
       const r = result.results[i] ?? {
         isError: true,
-        result: JSON.stringify({ message: 'The entity returned no result for this operation.' }),
+        result: JSON.stringify('The entity returned no result for this operation.'),
       };
       const response: { result?: string; exceptionType?: string } = { result: r.result };
       if (r.isError) response.exceptionType = 'Error';
@@ -1011,6 +1089,7 @@ export class TaskHub {
       final: [entityStateRow(p.id, next)],
       deletes: [...batch, ...skip].map((m) => m.rowKey),
     });
+    this.options.fault?.('after-entity-batch', fn ?? name);
     p.entity = next;
     const gone = new Set([...batch, ...skip].map((m) => m.rowKey));
     p.inbox = p.inbox.filter((m) => !gone.has(m.rowKey));
@@ -1023,16 +1102,36 @@ export function parseEntityId(id: string): { name: string; key: string } {
   return { name: id.slice(1, at), key: id.slice(at + 1) };
 }
 
+/**
+ * Timers an ended execution still had pending (cancelled, or lost a race): nothing will wait for
+ * them, so they are deleted with the step that ends it instead of waking the hub when due.
+ */
+function pendingTimers(
+  inbox: StoredMessage[],
+  executionId: string,
+  handled: Set<string>,
+): StoredMessage[] {
+  return inbox.filter(
+    (m) =>
+      m.body.kind === 'TimerFired' && m.body.executionId === executionId && !handled.has(m.rowKey),
+  );
+}
+
+function isSuspendOrResume(m: StoredMessage): boolean {
+  return m.body.kind === 'Suspend' || m.body.kind === 'Resume';
+}
+
 function isStale(state: OrchestrationState, body: Message): boolean {
   return 'executionId' in body && body.executionId !== state.executionId;
 }
 
 /** Events raised to this execution that no waitForExternalEvent took: they move to the next one. */
 function unconsumedEvents(state: OrchestrationState): HistoryEvent[] {
+  // The SDK matches event names exactly (case included), so the count does too.
   const waits = new Map<string, number>();
   for (const sig of state.actions) {
     if (sig.startsWith('WaitForExternalEvent:')) {
-      const name = sig.slice('WaitForExternalEvent:'.length).toLowerCase();
+      const name = sig.slice('WaitForExternalEvent:'.length);
       waits.set(name, (waits.get(name) ?? 0) + 1);
     }
   }
@@ -1052,7 +1151,7 @@ function unconsumedEvents(state: OrchestrationState): HistoryEvent[] {
   const out: HistoryEvent[] = [];
   const seen = new Map<string, number>();
   for (const e of raised) {
-    const name = (e.Name ?? '').toLowerCase();
+    const name = e.Name ?? '';
     const n = (seen.get(name) ?? 0) + 1;
     seen.set(name, n);
     if (n > (waits.get(name) ?? 0)) out.push(e);

@@ -11,12 +11,15 @@ import { TableStore } from '../durable/table-store';
 import { TaskHub } from '../durable/task-hub';
 import { BlobWatcher } from './blob-watcher';
 import { durableClientPayload } from './client-payload';
-import { FunctionsDurableInvoker } from './durable-invoker';
+import { createFaultHook, parseFaults } from './fault-injection';
+import { clientInputs, FunctionsDurableInvoker } from './durable-invoker';
 import { Registry, installCoreApi } from './functions-core';
 import { loadHostConfig } from './host-config';
 import { createHttpServer, createRpcServer } from './http-server';
 import { Invoker } from './invoke';
 import { loadApp } from './load-app';
+import { BlobScheduleMonitor } from './schedule-monitor';
+import { TimerScheduler } from './timer-scheduler';
 
 function log(level: string, message: string): void {
   const line = `${new Date().toISOString()} [${level}] ${message}`;
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
     maxConcurrentActivities: config.maxConcurrentActivities,
     maxConcurrentOrchestrations: config.maxConcurrentOrchestrations,
     trace: process.env.DEVHOST_TRACE === '1',
+    fault: createFaultHook(parseFaults(process.env.DEVHOST_FAULT), config.stateDir, log),
   });
   const managementUrls = (instanceId: string): Record<string, string> => {
     const payload = durableClientPayload({
@@ -113,7 +117,26 @@ async function main(): Promise<void> {
     log,
   });
   await watcher.start();
+  const timers = new TimerScheduler({
+    functions: registry.byTrigger('timerTrigger'),
+    invoke: (fn, timer) =>
+      invoker.invoke(fn, {
+        inputData: [
+          { name: fn.triggerName, data: { json: JSON.stringify(timer) } },
+          ...clientInputs(fn, clientInput),
+        ],
+      }),
+    monitor: new BlobScheduleMonitor(config.storageConnection, config.hubName.toLowerCase()),
+    setting: (name) => process.env[name],
+    log,
+  });
   ready = true;
+  // Start-up runs (past due, runOnStartup) go through the same pipeline as any invocation.
+  void timers
+    .start()
+    .catch((err: unknown) =>
+      log('error', `Timer triggers failed to start: ${(err as Error).stack ?? String(err)}`),
+    );
 
   fs.mkdirSync(path.join(config.stateDir, 'run'), { recursive: true });
   const names = [...registry.functions.values()].map((f) => `${f.name} (${f.trigger.type})`);
@@ -133,8 +156,7 @@ async function main(): Promise<void> {
     rpcServer.close();
     // Let running work finish and be stored, so a clean stop redelivers nothing.
     setTimeout(() => process.exit(0), 9000).unref();
-    void hub
-      .drain(8000)
+    void Promise.all([hub.drain(8000), timers.drain()])
       .then(() => invoker.runAppTerminateHooks())
       .finally(() => process.exit(0));
   };

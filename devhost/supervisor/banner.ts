@@ -9,6 +9,18 @@ function display(target: string, cwd: string): string {
     : target;
 }
 
+/** Each emulated Vision endpoint with its key, and the emulator's admin API. */
+function visionLines(state: SupervisorState): string[] {
+  if (state.vision === undefined) return [];
+  return [
+    ...state.vision.endpoints.map(
+      (endpoint) =>
+        `  Vision ${endpoint.name.padEnd(8)}${endpoint.url}  (key ${endpoint.keys[0] ?? ''})`,
+    ),
+    `  Vision admin   ${state.vision.adminUrl}`,
+  ];
+}
+
 /** The lines printed once the host first answers Running. */
 export function formatBanner(state: SupervisorState, functionKey: string, cwd: string): string[] {
   const { baseUrl } = state.host;
@@ -34,7 +46,8 @@ export function formatBanner(state: SupervisorState, functionKey: string, cwd: s
     `  Function key   ${functionKey}  (header x-functions-key or ?code=; ${keyWhere})`,
     ...storage,
     cosmos,
-    `  Logs           ${display(state.logsDir, cwd)}${path.sep} (host.log, azurite.log, cosmos.log)`,
+    ...visionLines(state),
+    `  Logs           ${display(state.logsDir, cwd)}${path.sep} (host.log, azurite.log, cosmos.log${state.vision ? ', vision.log' : ''})`,
     `  Host pid       ${display(state.host.pidFile, cwd)}`,
     'Press Ctrl-C to stop.',
     '',

@@ -21,9 +21,18 @@ export interface SupervisorConfig {
   hostEntry: string;
   storage: StorageConfig;
   cosmos: CosmosConfig;
+  /** The Vision emulator, when asked for (DEVHOST_VISION=1 or `start --vision`). */
+  vision?: { port: number };
 }
 
-export const DEFAULT_PORTS = { host: 7071, blob: 10000, queue: 10001, table: 10002, cosmos: 8081 };
+export const DEFAULT_PORTS = {
+  host: 7071,
+  blob: 10000,
+  queue: 10001,
+  table: 10002,
+  cosmos: 8081,
+  vision: 7080,
+};
 
 function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -37,6 +46,11 @@ function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
 
 const nonEmpty = (value: string | undefined): string | undefined =>
   value !== undefined && value.trim() !== '' ? value : undefined;
+
+/** DEVHOST_VISION=1 (or true, yes, on) asks for the Vision emulator. */
+export function wantsVision(env: NodeJS.ProcessEnv): boolean {
+  return /^(1|true|yes|on)$/i.test(env.DEVHOST_VISION?.trim() ?? '');
+}
 
 /**
  * `UseDevelopmentStorage=true` (the local.settings.json default) means "the local emulator",
@@ -83,5 +97,8 @@ export function readSupervisorConfig(env: NodeJS.ProcessEnv, cwd: string): Super
       : compiledDevhostFile('host', 'main.js'),
     storage,
     cosmos,
+    ...(wantsVision(env)
+      ? { vision: { port: readPort(env, 'DEVHOST_VISION_PORT', DEFAULT_PORTS.vision) } }
+      : {}),
   };
 }

@@ -25,6 +25,13 @@ export interface SupervisorState {
   cosmos:
     | { external: false; port: number; endpoint: string; key: string }
     | { external: true; endpoint: string };
+  /** Present when the Vision emulator runs. */
+  vision?: {
+    port: number;
+    url: string;
+    adminUrl: string;
+    endpoints: { name: string; url: string; keys: string[] }[];
+  };
 }
 
 export function supervisorStateFile(stateDir: string): string {

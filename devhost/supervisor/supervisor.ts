@@ -1,5 +1,6 @@
 import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
+import { superviseVision } from '../vision/process';
 import { formatBanner } from './banner';
 import type { RunningProcess } from './child-process';
 import type { SupervisorConfig } from './config';
@@ -68,12 +69,17 @@ async function runUntilStopped(
 
   const [azurite, cosmos] = await startEmulators(config, stop, log, parts.emulators);
   if (stop.aborted) return;
-  const state = describeState(config, key, azurite, cosmos);
+  const vision =
+    config.vision === undefined
+      ? undefined
+      : await superviseVision({ port: config.vision.port, stateDir }, stop, log, parts.emulators);
+  if (stop.aborted) return;
+  const state = describeState(config, key, azurite, cosmos, vision);
   writeSupervisorState(state);
 
   const hostLog = createWriteStream(hostLogFile(stateDir), { flags: 'a' });
   parts.hostLog = hostLog;
-  const env = hostEnvironment(config, baseEnv, key, azurite, cosmos);
+  const env = hostEnvironment(config, baseEnv, key, azurite, cosmos, vision);
   const host = new Keeper<RunningProcess>({
     name: 'host',
     launch: () =>

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { RunningAzurite } from '../emulators/azurite';
 import type { RunningCosmos } from '../emulators/cosmos';
+import type { RunningVision } from '../vision/process';
 import type { SupervisorConfig } from './config';
 import type { FunctionKey } from './function-key';
 import { hostPidFile } from './host-process';
@@ -30,6 +31,13 @@ export function portClaims(config: SupervisorConfig): PortClaim[] {
       what: 'Cosmos emulator',
     });
   }
+  if (config.vision !== undefined) {
+    claims.push({
+      port: config.vision.port,
+      envVar: 'DEVHOST_VISION_PORT',
+      what: 'Vision emulator',
+    });
+  }
   return claims;
 }
 
@@ -39,6 +47,7 @@ export function describeState(
   key: FunctionKey,
   azurite: RunningAzurite | undefined,
   cosmos: RunningCosmos | undefined,
+  vision?: RunningVision,
 ): SupervisorState {
   const baseUrl = `http://${LOOPBACK}:${config.hostPort}`;
   return {
@@ -65,6 +74,16 @@ export function describeState(
           external: true,
           endpoint: config.cosmos.kind === 'external' ? config.cosmos.endpoint : '',
         },
+    ...(vision === undefined
+      ? {}
+      : {
+          vision: {
+            port: vision.port,
+            url: vision.url,
+            adminUrl: vision.adminUrl,
+            endpoints: vision.endpoints.map(({ name, url, keys }) => ({ name, url, keys })),
+          },
+        }),
   };
 }
 
@@ -75,6 +94,7 @@ export function hostEnvironment(
   key: FunctionKey,
   azurite: RunningAzurite | undefined,
   cosmos: RunningCosmos | undefined,
+  vision?: RunningVision,
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...baseEnv,
@@ -94,6 +114,30 @@ export function hostEnvironment(
   } else if (cosmos) {
     env.COSMOS_ENDPOINT = cosmos.endpoint;
     env.COSMOS_KEY = cosmos.key;
+  }
+  if (vision !== undefined) Object.assign(env, visionEnvironment(baseEnv, vision));
+  return env;
+}
+
+/**
+ * Points the app at the Vision emulator, unless the user chose endpoints of their own: the
+ * endpoints and their first keys, and the emulator's quota as the gate's calls per minute.
+ */
+export function visionEnvironment(
+  baseEnv: NodeJS.ProcessEnv,
+  vision: {
+    endpoints: readonly { url: string; keys: readonly string[] }[];
+    quotaPerMinute?: number;
+  },
+): NodeJS.ProcessEnv {
+  if ((baseEnv.VISION_ENDPOINTS ?? '').trim() !== '') return {};
+  const env: NodeJS.ProcessEnv = {
+    VISION_ENDPOINTS: vision.endpoints.map((endpoint) => endpoint.url).join(','),
+    VISION_KEYS: vision.endpoints.map((endpoint) => endpoint.keys[0] ?? '').join(','),
+  };
+  const quota = vision.quotaPerMinute;
+  if ((baseEnv.VISION_CALLS_PER_MINUTE ?? '').trim() === '' && quota !== undefined && quota > 0) {
+    env.VISION_CALLS_PER_MINUTE = String(quota);
   }
   return env;
 }

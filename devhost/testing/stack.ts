@@ -1,9 +1,10 @@
 /**
- * Starts the whole local stack (Azurite, the Cosmos emulator, the Functions host) for tests
- * and benchmarks, on free ports and a fresh state directory, through the same supervisor
- * `npm start` runs, so tests also pass while a developer's own stack holds the default ports.
+ * Starts the whole local stack (Azurite, the Cosmos emulator, the Functions host, and on request
+ * the Vision emulator) for tests and benchmarks, on free ports and a fresh state directory,
+ * through the same supervisor `npm start` runs, so tests also pass while a developer's own stack
+ * holds the default ports.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnNodeChild, asRunningProcess } from '../supervisor/child-process';
@@ -12,6 +13,39 @@ import { compiledDevhostFile } from '../supervisor/paths';
 import { findFreePorts, LOOPBACK, sleep } from '../supervisor/ports';
 import { isHostRunning } from '../supervisor/readiness';
 import { readSupervisorState, type SupervisorState } from '../supervisor/state-file';
+import { visionAdmin, type VisionAdmin } from '../vision/admin-client';
+import type { ConfigPatch } from '../vision/endpoint-config';
+import { emulatorEnvironment } from '../vision/options';
+
+/** The Vision emulator a stack starts: its endpoints (regions) and their quota and faults. */
+export interface StackVisionOptions {
+  /** How many endpoints (r1, r2, ...) or their names. Default 1. */
+  endpoints?: number | string[];
+  /** One key per endpoint; default `vision-emulator-key-{name}`. */
+  keys?: string[];
+  /** Calls per window per key (default 20; 0: no quota). */
+  quotaPerMinute?: number;
+  windowSeconds?: number;
+  /** Faults and latency for every endpoint: the fields of `PUT /emulator/config`. */
+  config?: Omit<ConfigPatch, 'keys' | 'quotaPerMinute' | 'windowSeconds'>;
+  /** Configuration of single endpoints by name, applied after `config`. */
+  perEndpoint?: Record<string, ConfigPatch>;
+  /** Seed of the fault dice. */
+  seed?: number;
+}
+
+/** Where a stack's Vision emulator is. The host gets VISION_ENDPOINTS and VISION_KEYS from it. */
+export interface StackVision {
+  /** Endpoint URLs in order, as in VISION_ENDPOINTS. */
+  endpoints: string[];
+  /** The first key of each endpoint, as in VISION_KEYS. */
+  keys: string[];
+  /** Endpoint names (r1, r2, ...), in the same order. */
+  names: string[];
+  /** `http://127.0.0.1:{port}/emulator`: counters, config, outages, reset for every endpoint. */
+  adminUrl: string;
+  admin: VisionAdmin;
+}
 
 export interface StackOptions {
   /** Reuse this state directory (e.g. to test a restart); default: a new temporary one. */
@@ -24,6 +58,8 @@ export interface StackOptions {
   readyTimeoutMs?: number;
   /** Remove the state directory on stop; default true only for a temporary one. */
   removeStateDirOnStop?: boolean;
+  /** Start the Vision emulator too (`true`: one endpoint with the defaults). */
+  vision?: StackVisionOptions | true;
 }
 
 export interface Stack {
@@ -33,6 +69,8 @@ export interface Stack {
   storageConnectionString: string;
   cosmosEndpoint: string;
   cosmosKey: string;
+  /** Present when the stack was started with `vision`. */
+  vision?: StackVision;
   /** The supervisor's process id. */
   supervisorPid: number;
   /** The current host process id, read from run/host.pid. */
@@ -58,6 +96,10 @@ const NOT_INHERITED = [
   'DEVHOST_QUEUE_PORT',
   'DEVHOST_TABLE_PORT',
   'DEVHOST_COSMOS_PORT',
+  'DEVHOST_VISION',
+  'DEVHOST_VISION_PORT',
+  'VISION_ENDPOINTS',
+  'VISION_KEYS',
 ];
 
 const SUPERVISOR_STOP_GRACE_MS = 30_000;
@@ -84,10 +126,42 @@ function tail(file: string, lines = 20): string {
   }
 }
 
+/** The variables that start the Vision emulator with these options. */
+function visionEnv(
+  vision: StackVisionOptions | true,
+  port: number,
+  stateDir: string,
+): Record<string, string> {
+  const options = vision === true ? {} : vision;
+  let configFile: string | undefined;
+  if (options.perEndpoint !== undefined) {
+    mkdirSync(stateDir, { recursive: true });
+    configFile = path.join(stateDir, 'vision-config.json');
+    writeFileSync(configFile, JSON.stringify(options.perEndpoint));
+  }
+  return {
+    DEVHOST_VISION: '1',
+    DEVHOST_VISION_PORT: String(port),
+    ...emulatorEnvironment({
+      ...(options.endpoints === undefined ? {} : { endpoints: options.endpoints }),
+      ...(options.keys === undefined ? {} : { keys: options.keys }),
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(configFile === undefined ? {} : { configFile }),
+      config: {
+        ...options.config,
+        ...(options.quotaPerMinute === undefined ? {} : { quotaPerMinute: options.quotaPerMinute }),
+        ...(options.windowSeconds === undefined ? {} : { windowSeconds: options.windowSeconds }),
+      },
+    }),
+  };
+}
+
 async function supervisorEnv(options: StackOptions, stateDir: string): Promise<NodeJS.ProcessEnv> {
-  const [host, blob, queue, table, cosmos] = await findFreePorts(5);
+  const [host, blob, queue, table, cosmos, vision] = await findFreePorts(6);
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of NOT_INHERITED) delete env[name];
+  // The developer's own emulator settings must not leak into a test's emulator.
+  for (const name of Object.keys(env)) if (name.startsWith('VISION_EMULATOR_')) delete env[name];
   return {
     ...env,
     DEVHOST_DIR: stateDir,
@@ -96,6 +170,7 @@ async function supervisorEnv(options: StackOptions, stateDir: string): Promise<N
     DEVHOST_QUEUE_PORT: String(queue),
     DEVHOST_TABLE_PORT: String(table),
     DEVHOST_COSMOS_PORT: String(cosmos),
+    ...(options.vision === undefined ? {} : visionEnv(options.vision, vision ?? 0, stateDir)),
     ...options.env,
   };
 }
@@ -168,6 +243,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       : ready.storage.connectionString,
     cosmosEndpoint: ready.cosmos.endpoint,
     cosmosKey: ready.cosmos.external ? (env.COSMOS_KEY ?? '') : ready.cosmos.key,
+    ...(ready.vision === undefined
+      ? {}
+      : {
+          vision: {
+            endpoints: ready.vision.endpoints.map((endpoint) => endpoint.url),
+            keys: ready.vision.endpoints.map((endpoint) => endpoint.keys[0] ?? ''),
+            names: ready.vision.endpoints.map((endpoint) => endpoint.name),
+            adminUrl: ready.vision.adminUrl,
+            admin: visionAdmin(ready.vision.adminUrl),
+          },
+        }),
     supervisorPid: supervisor.pid,
     hostPid,
     killHost: (signal: NodeJS.Signals = 'SIGKILL') => killHost(stateDir, signal),

@@ -14,7 +14,7 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import { permanentFailureOf } from '../domain/outcome';
-import { clearance } from '../domain/vision-gate';
+import { CALL_LEAD_MS, clearance } from '../domain/vision-gate';
 import { type CallVisionOutput, parseCallVisionInput } from '../domain/vision-gate-messages';
 import { Containers } from '../names';
 import type { BlobStore } from '../ports/blob-store';
@@ -26,17 +26,34 @@ export interface CallVisionDeps {
   vision: VisionService;
   gatesFor: (context: InvocationContext) => GateStateReader;
   clock: () => Date;
+  sleep: (ms: number) => Promise<void>;
 }
+
+/** How much later than its lead a timer may fire and still have the slot waited for here. */
+const LATE_TIMER_MS = 500;
+/** Timers are not exact to the millisecond; this close to the slot counts as on time. */
+const ON_TIME_MS = 20;
 
 export function createCallVision(deps: CallVisionDeps) {
   return async (rawInput: unknown, context: InvocationContext): Promise<CallVisionOutput> => {
     const input = parseCallVisionInput(rawInput);
-    const state = await deps.gatesFor(context).read(input.gate.id);
-    if (state !== undefined) {
-      const clear = clearance(state, input.seq, deps.clock().getTime());
-      if (clear.kind === 'wait') return { kind: 'wait', until: clear.until, reason: clear.reason };
-    }
+    const gates = deps.gatesFor(context);
     const blob = await deps.blobs.get(Containers.incoming, input.blobName);
+    // Look at the gate just before calling: it may have moved this slot (a pause, an open
+    // circuit). A slot due within the lead is waited for here, then looked at once more.
+    for (let look = 0; ; look++) {
+      const state = await gates.read(input.gate.id);
+      if (state === undefined) break;
+      const now = deps.clock().getTime();
+      const clear = clearance(state, input.seq, now);
+      if (clear.kind === 'go') break;
+      const early = clear.until - now;
+      if (clear.reason === 'slot' && early <= ON_TIME_MS) break;
+      if (clear.reason !== 'slot' || early > CALL_LEAD_MS + LATE_TIMER_MS || look > 0) {
+        return { kind: 'wait', until: clear.until, reason: clear.reason };
+      }
+      await deps.sleep(early);
+    }
     if (blob === undefined) {
       return {
         kind: 'unusable',

@@ -23,8 +23,6 @@ export function createReadVisionGates(deps: ReadVisionGatesDeps) {
       throw new AppError('INVALID_INPUT', 'readVisionGates input must be a list of gate ids');
     }
     const reader = deps.gatesFor(context);
-    return Promise.all(
-      (rawInput).map(async (id) => ({ id, state: await reader.read(id) })),
-    );
+    return Promise.all(rawInput.map(async (id) => ({ id, state: await reader.read(id) })));
   };
 }

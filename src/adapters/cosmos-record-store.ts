@@ -2,12 +2,19 @@
  * RecordStore over @azure/cosmos. One container partitioned on `/id`: every read and write is a
  * point operation on one partition; only the listing fans out, newest first.
  */
-import { type Container, CosmosClient, type SqlQuerySpec } from '@azure/cosmos';
+import { type Container, CosmosClient, type SqlParameter, type SqlQuerySpec } from '@azure/cosmos';
 import type { CosmosConfig } from '../config';
 import { defaultAzureCredential } from './azure-credential';
 import { AppError } from '../domain/errors';
-import { type ImageRecord, toImageRecord } from '../domain/record';
-import type { ListOptions, RecordPage, RecordStore } from '../ports/record-store';
+import { type ImageRecord, isImageStatus, toImageRecord } from '../domain/record';
+import type { RecordFilter, RecordRef } from '../domain/reprocess-filter';
+import type {
+  FindOptions,
+  ListOptions,
+  RecordFinder,
+  RecordPage,
+  RecordStore,
+} from '../ports/record-store';
 
 const PING_TIMEOUT_MS = 5000;
 
@@ -34,7 +41,54 @@ export function createCosmosClient(config: CosmosConfig): CosmosClient {
   });
 }
 
-export function createCosmosRecordStore(client: CosmosClient, config: CosmosConfig): RecordStore {
+/**
+ * The query behind `find`: one condition per filter field, values as parameters only. A single
+ * ORDER BY property, because ordering on two needs a composite index the container does not
+ * declare; continuation tokens keep ties on `createdAt` in a stable order across pages.
+ */
+export function findQuerySpec(filter: RecordFilter): SqlQuerySpec {
+  const conditions: string[] = [];
+  const parameters: SqlParameter[] = [];
+  const where = (condition: string, name: string, value: SqlParameter['value']): void => {
+    conditions.push(condition);
+    parameters.push({ name, value });
+  };
+  if (filter.statuses !== undefined) {
+    where('ARRAY_CONTAINS(@statuses, c.status)', '@statuses', filter.statuses);
+  }
+  if (filter.analysisStatus !== undefined) {
+    where('c.analysis.status = @analysisStatus', '@analysisStatus', filter.analysisStatus);
+  }
+  if (filter.createdFrom !== undefined) {
+    where('c.createdAt >= @createdFrom', '@createdFrom', filter.createdFrom);
+  }
+  if (filter.createdTo !== undefined) {
+    where('c.createdAt <= @createdTo', '@createdTo', filter.createdTo);
+  }
+  if (filter.ids !== undefined) where('ARRAY_CONTAINS(@ids, c.id)', '@ids', filter.ids);
+  const clause = conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
+  return {
+    query: `SELECT c.id, c.createdAt, c.status, c.processingVersion FROM c${clause} ORDER BY c.createdAt ASC`,
+    parameters,
+  };
+}
+
+function toRecordRef(row: Record<string, unknown>): RecordRef | undefined {
+  const { id, createdAt, status, processingVersion } = row;
+  if (typeof id !== 'string' || typeof createdAt !== 'string' || !isImageStatus(status)) {
+    return undefined;
+  }
+  const version =
+    typeof processingVersion === 'number' && Number.isSafeInteger(processingVersion)
+      ? processingVersion
+      : 1;
+  return { id, createdAt, status, processingVersion: Math.max(1, version) };
+}
+
+export function createCosmosRecordStore(
+  client: CosmosClient,
+  config: CosmosConfig,
+): RecordStore & RecordFinder {
   let ready: Promise<Container> | undefined;
 
   const open = async (): Promise<Container> => {
@@ -120,6 +174,23 @@ export function createCosmosRecordStore(client: CosmosClient, config: CosmosConf
         }
         throw error;
       }
+    },
+
+    async find(filter: RecordFilter, options: FindOptions) {
+      const page = await (
+        await container()
+      ).items
+        .query<Record<string, unknown>>(findQuerySpec(filter), {
+          maxItemCount: options.limit,
+          ...(options.continuationToken === undefined
+            ? {}
+            : { continuationToken: options.continuationToken }),
+        })
+        .fetchNext();
+      const items = page.resources
+        .map(toRecordRef)
+        .filter((ref): ref is RecordRef => ref !== undefined);
+      return { items, continuationToken: page.continuationToken ?? null };
     },
 
     async ping(): Promise<void> {

@@ -106,6 +106,28 @@ export interface OrchestrationRef {
   runtimeStatus: string;
 }
 
+/** What a reprocessing can redo: the variants, the analysis, or both. */
+export const REPROCESS_STEPS = ['resize', 'analyze'] as const;
+export type ReprocessStep = (typeof REPROCESS_STEPS)[number];
+
+/** One reprocessing applied to the record, oldest first in `ImageRecord.reprocessings`. */
+export interface Reprocessing {
+  /** The record's `processingVersion` this reprocessing produced. */
+  version: number;
+  /** The batch that asked for it; null for a single reprocessing (the deferred-analysis sweep). */
+  batchId: string | null;
+  /** The steps redone. */
+  steps: ReprocessStep[];
+  /** When the reprocessing of this image started, and when its result was saved. */
+  requestedAt: string;
+  completedAt: string;
+  /** The image's status after it. */
+  status: ImageStatus;
+  /** The reprocessImage instance that did it: applying the same one twice changes nothing. */
+  instanceId: string;
+  error?: ErrorInfo;
+}
+
 export interface ImageRecord {
   id: string;
   status: ImageStatus;
@@ -118,6 +140,13 @@ export interface ImageRecord {
   error?: ErrorInfo;
   exif: ExifSummary | null;
   orchestration: OrchestrationRef;
+  /**
+   * How many processing runs produced this record: 1 after the upload's run, plus one per
+   * reprocessing. Absent on records no reprocessing has touched, which read as 1.
+   */
+  processingVersion?: number;
+  /** Every reprocessing applied, oldest first (the latest 50 are kept). Absent until the first. */
+  reprocessings?: Reprocessing[];
 }
 
 export interface AcceptedInit {
@@ -187,6 +216,13 @@ export function mergeForSave(
     createdAt: existing.createdAt,
     source: keepNonNull(existing.source, next.source),
     exif: next.exif ?? existing.exif,
+    // A rerun of the upload's own run (an operator restart) keeps the reprocessing history.
+    ...(next.processingVersion === undefined && existing.processingVersion !== undefined
+      ? { processingVersion: existing.processingVersion }
+      : {}),
+    ...(next.reprocessings === undefined && existing.reprocessings !== undefined
+      ? { reprocessings: existing.reprocessings }
+      : {}),
   };
 }
 
@@ -202,6 +238,8 @@ const RECORD_KEYS = [
   'error',
   'exif',
   'orchestration',
+  'processingVersion',
+  'reprocessings',
 ] as const;
 
 /**
@@ -221,5 +259,10 @@ export function toImageRecord(document: unknown): ImageRecord | undefined {
   picked.analysis ??= null;
   picked.exif ??= null;
   if (!isObject(picked.error) || !isErrorCode(picked.error.code)) delete picked.error;
+  const version = picked.processingVersion;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
+    delete picked.processingVersion;
+  }
+  if (!Array.isArray(picked.reprocessings)) delete picked.reprocessings;
   return picked as unknown as ImageRecord;
 }

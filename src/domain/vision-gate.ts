@@ -100,6 +100,12 @@ export const WINDOW_MS = 60_000;
  * dispatch delays differ per call): spacing covers a window of 60 s plus this.
  */
 export const JITTER_MARGIN_MS = 1_000;
+/**
+ * The durable timer of a slot fires this much early and the callVision activity waits out the
+ * rest itself, so the call leaves at its slot to within milliseconds instead of after the
+ * varying delay of a timer message and an activity dispatch.
+ */
+export const CALL_LEAD_MS = 1_500;
 /** A half-open trial not reported within this passes the trial to the next slot. */
 export const TRIAL_TIMEOUT_MS = 45_000;
 /** Pause after a 429 that named no Retry-After. */

@@ -20,7 +20,7 @@ import { dateAt, isoAt } from '../domain/instants';
 import { fail, type Outcome, succeed } from '../domain/outcome';
 import type { Analysis } from '../domain/record';
 import { type GateSnapshot, pickGate, type VisionGateRef } from '../domain/vision-endpoints';
-import type { AcquireResult } from '../domain/vision-gate';
+import { type AcquireResult, CALL_LEAD_MS } from '../domain/vision-gate';
 import {
   type CallVisionInput,
   type CallVisionOutput,
@@ -69,7 +69,9 @@ export const analyzeThroughGate: OrchestrationHandler = function* (
     let slotAt = grant.slotAt;
     let used: CallVisionOutput;
     for (;;) {
-      if (slotAt > now()) yield context.df.createTimer(dateAt(slotAt));
+      // Wake a little early: callVision waits out the last moments itself, precisely.
+      if (slotAt - CALL_LEAD_MS > now())
+        yield context.df.createTimer(dateAt(slotAt - CALL_LEAD_MS));
       used = (yield context.df.callActivityWithRetry(Activities.callVision, retry, {
         gate,
         seq: grant.seq,

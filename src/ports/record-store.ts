@@ -1,5 +1,6 @@
 /** Image records, keyed and partitioned by image id. */
 import type { ImageRecord, ImageStatus } from '../domain/record';
+import type { RecordFilter, RecordRefPage } from '../domain/reprocess-filter';
 
 export interface ListOptions {
   status?: ImageStatus;
@@ -21,4 +22,17 @@ export interface RecordStore {
   /** Newest first. */
   list(options: ListOptions): Promise<RecordPage>;
   ping(): Promise<void>;
+}
+
+export interface FindOptions {
+  /** At most this many refs per page. */
+  limit: number;
+  /** The store's own continuation token, as it returned it. */
+  continuationToken?: string;
+}
+
+/** Searches records by what they are, for batch reprocessing and the deferred-analysis sweep. */
+export interface RecordFinder {
+  /** The records matching the filter, oldest first by `createdAt`, a page at a time. */
+  find(filter: RecordFilter, options: FindOptions): Promise<RecordRefPage>;
 }

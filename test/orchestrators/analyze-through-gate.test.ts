@@ -26,10 +26,12 @@ type Script = (call: number) => VisionCallResult;
 
 const scripts = new Map<string, Script>();
 const callsTo = new Map<string, number>();
-const ok = (endpoint: string): VisionCallResult => ({
-  kind: 'ok',
-  analysis: { status: 'Completed', provider: 'azure', caption: `seen by ${endpoint}` },
+const analysisBy = (endpoint: string): Analysis => ({
+  status: 'Completed',
+  provider: 'azure',
+  caption: `seen by ${endpoint}`,
 });
+const ok = (endpoint: string): VisionCallResult => ({ kind: 'ok', analysis: analysisBy(endpoint) });
 
 const vision: VisionService = {
   endpoints: [],
@@ -54,7 +56,13 @@ const gateReader: GateStateReader = {
 df.app.orchestration(Orchestrators.analyzeThroughGate, analyzeThroughGate);
 df.app.entity(Entities.visionGate, visionGate);
 df.app.activity(Activities.callVision, {
-  handler: createCallVision({ blobs, vision, gatesFor: () => gateReader, clock: () => new Date() }),
+  handler: createCallVision({
+    blobs,
+    vision,
+    gatesFor: () => gateReader,
+    clock: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  }),
 });
 df.app.activity(Activities.readVisionGates, {
   handler: createReadVisionGates({ gatesFor: () => gateReader }),
@@ -113,7 +121,7 @@ describe('Orchestrator: analyzeThroughGate', () => {
     // Act
     const { output, instanceId } = await analyse(visionPlan);
     // Assess
-    expect(output).toEqual({ ok: true, value: ok(gate.endpoint).analysis });
+    expect(output).toEqual({ ok: true, value: analysisBy(gate.endpoint) });
     const history = harness.history((await harness.status(instanceId))!);
     const sent = history.filter((event) => event.EventType === EventType.EventSent);
     expect(sent).toHaveLength(2);

@@ -60,6 +60,8 @@ describe('Function: loadConfig', () => {
       VISION_CALLS_PER_MINUTE: '600',
       VISION_BREAKER_FAILURES: '3',
       VISION_BREAKER_SECONDS: '10',
+      VISION_MAX_WAIT_SECONDS: '120',
+      VISION_MAX_ATTEMPTS: '3',
     };
 
     // Act
@@ -77,7 +79,15 @@ describe('Function: loadConfig', () => {
       callsPerMinute: 600,
       breakerFailures: 3,
       breakerSeconds: 10,
+      maxWaitSeconds: 120,
+      maxAttempts: 3,
     });
+  });
+
+  it('refuses the same Vision endpoint listed twice', () => {
+    expect(() =>
+      loadConfig({ ...base, VISION_ENDPOINTS: 'https://v.example.com,https://V.example.com/' }),
+    ).toThrow(/VISION_ENDPOINTS lists the same endpoint twice/);
   });
 
   it('defaults the analyzer to azure when Vision endpoints are set', () => {
