@@ -58,11 +58,17 @@ async function makeImages(count: number): Promise<Buffer[]> {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** When each call arrived and whether the quota accepted it. */
+interface Call {
+  at: number;
+  ok: boolean;
+}
+
 /** Mean share of the quota used over every 60 s window from the first call to the last success. */
-function utilisation(calls: readonly RequestLogEntry[], quota: number): number {
-  const ok = calls.filter((c) => c.outcome === 'ok').map((c) => Date.parse(c.at));
+function utilisation(calls: readonly Call[], quota: number): number {
+  const ok = calls.filter((c) => c.ok).map((c) => c.at);
   if (ok.length === 0) return 0;
-  const first = Math.min(...calls.map((c) => Date.parse(c.at)));
+  const first = Math.min(...calls.map((c) => c.at));
   const last = Math.max(...ok);
   const lastStart = Math.max(first, last - WINDOW_MS);
   const shares: number[] = [];
@@ -72,26 +78,32 @@ function utilisation(calls: readonly RequestLogEntry[], quota: number): number {
   return shares.reduce((sum, share) => sum + share, 0) / shares.length;
 }
 
-function maxInWindow(calls: readonly RequestLogEntry[]): number {
-  const ok = calls.filter((c) => c.outcome === 'ok').map((c) => Date.parse(c.at));
+function maxInWindow(calls: readonly Call[]): number {
+  const ok = calls.filter((c) => c.ok).map((c) => c.at);
   return Math.max(0, ...ok.map((t) => ok.filter((u) => u >= t && u < t + WINDOW_MS).length));
 }
 
-async function callsOf(vision: StackVision, endpoint: string): Promise<RequestLogEntry[]> {
-  return (await vision.admin.requests(endpoint, 200)).filter((entry) => entry.key !== null);
+/** The calls the emulator logged (its log keeps the last 200, enough for the gate's rows). */
+async function loggedCalls(vision: StackVision, endpoint: string): Promise<Call[]> {
+  return (await vision.admin.requests(endpoint, 200))
+    .filter((entry: RequestLogEntry) => entry.key !== null)
+    .map((entry) => ({ at: Date.parse(entry.at), ok: entry.outcome === 'ok' }));
 }
 
-function rowOf(
+async function rowOf(
   name: string,
-  calls: RequestLogEntry[],
+  vision: StackVision,
+  endpoint: string,
+  calls: Call[],
   analysed: number,
   ms: number,
   quota: number,
-): Row {
+): Promise<Row> {
+  const counters = await vision.admin.counters(endpoint);
   return {
     name,
-    calls: calls.length,
-    throttled: calls.filter((c) => c.status === 429).length,
+    calls: counters.calls,
+    throttled: counters.throttled,
     analysed,
     seconds: ms / 1000,
     utilisation: utilisation(calls, quota),
@@ -132,7 +144,10 @@ async function throughTheApp(stack: Stack, images: Buffer[]): Promise<{ analysed
 }
 
 /** Each worker takes the next image and retries 429s itself: 1 s, 2 s, 4 s … with jitter. */
-async function classic(vision: StackVision, images: Buffer[]): Promise<{ analysed: number }> {
+async function classic(
+  vision: StackVision,
+  images: Buffer[],
+): Promise<{ analysed: number; calls: Call[] }> {
   const service = createAzureVisionService({
     endpoints: [vision.endpoints[0] ?? ''],
     keys: [vision.keys[0] ?? ''],
@@ -140,11 +155,14 @@ async function classic(vision: StackVision, images: Buffer[]): Promise<{ analyse
   const endpoint = vision.endpoints[0] ?? '';
   let next = 0;
   let analysed = 0;
+  const calls: Call[] = [];
   const worker = async (): Promise<void> => {
     while (next < images.length) {
       const image = images[next++] as Buffer;
       for (let attempt = 0; attempt < 10; attempt++) {
+        const at = Date.now();
         const answer = await service.analyze(endpoint, image);
+        calls.push({ at, ok: answer.kind === 'ok' });
         if (answer.kind === 'ok') {
           analysed++;
           break;
@@ -156,7 +174,7 @@ async function classic(vision: StackVision, images: Buffer[]): Promise<{ analyse
     }
   };
   await Promise.all(Array.from({ length: WORKERS }, worker));
-  return { analysed };
+  return { analysed, calls };
 }
 
 function print(rows: readonly Row[]): void {
@@ -188,9 +206,11 @@ async function main(): Promise<void> {
     let started = performance.now();
     let result = await throughTheApp(stack, images);
     rows.push(
-      rowOf(
+      await rowOf(
         'gate, quota right',
-        await callsOf(vision, endpoint),
+        vision,
+        endpoint,
+        await loggedCalls(vision, endpoint),
         result.analysed,
         performance.now() - started,
         QUOTA,
@@ -206,9 +226,11 @@ async function main(): Promise<void> {
     started = performance.now();
     result = await throughTheApp(stack, await makeImages(IMAGES).then((xs) => xs.reverse()));
     rows.push(
-      rowOf(
+      await rowOf(
         'gate, quota wrong',
-        await callsOf(vision, endpoint),
+        vision,
+        endpoint,
+        await loggedCalls(vision, endpoint),
         result.analysed,
         performance.now() - started,
         half,
@@ -219,12 +241,14 @@ async function main(): Promise<void> {
     await vision.admin.reset(endpoint);
     await sleep(WINDOW_MS);
     started = performance.now();
-    result = await classic(vision, images);
+    const classicRun = await classic(vision, images);
     rows.push(
-      rowOf(
+      await rowOf(
         'classic backoff',
-        await callsOf(vision, endpoint),
-        result.analysed,
+        vision,
+        endpoint,
+        classicRun.calls,
+        classicRun.analysed,
         performance.now() - started,
         QUOTA,
       ),

@@ -2,7 +2,14 @@
  * The analysis endpoints an image can go to, each behind its own gate, and how one is chosen.
  * Everything here is plain data that travels through orchestration inputs and histories.
  */
-import { clearance, type GateSettings, type GateState, isHalfOpen, slotOf } from './vision-gate';
+import {
+  clearance,
+  type GateSettings,
+  type GateState,
+  isHalfOpen,
+  slotOf,
+  trialSeq,
+} from './vision-gate';
 
 export interface VisionGateRef {
   /** The gate's entity key and its name in `/api/ops/gate/{id}`: URL-safe, stable per endpoint. */
@@ -64,9 +71,12 @@ export function pickGate(
   const rank = (gate: VisionGateRef): [number, number] => {
     const state = snapshots.find((s) => s.id === gate.id)?.state;
     if (state === undefined) return [0, now];
-    const usable = state.circuit === 'Closed' || isHalfOpen(state, now);
     const next = Math.max(now, slotOf(state, state.nextSeq), state.pausedUntil);
-    return usable && state.circuit === 'Closed' ? [0, next] : [1, Math.max(next, state.openUntil)];
+    if (state.circuit === 'Closed') return [0, next];
+    // A half-open endpoint nobody is trying yet: the next image to ask there is its trial, which
+    // is how a recovered region gets its work back.
+    if (isHalfOpen(state, now) && trialSeq(state, now) >= state.nextSeq) return [0, now];
+    return [1, Math.max(next, state.openUntil)];
   };
   const offset = fnv1a(imageId) % gates.length;
   const rotated = [...gates.slice(offset), ...gates.slice(0, offset)];
@@ -135,7 +145,8 @@ export function gateView(
   const nextSlot = Math.max(now, slotOf(state, state.nextSeq), state.pausedUntil);
   const circuit =
     state.circuit === 'Closed' ? 'Closed' : isHalfOpen(state, now) ? 'HalfOpen' : 'Open';
-  const free = Math.floor((now + 60_000 - nextSlot) / state.plan.spacingMs);
+  let free = 0;
+  while (free < state.ratePerMinute && slotOf(state, state.nextSeq + free) < now + 60_000) free++;
   let queued = 0;
   for (let seq = state.nextSeq - 1; seq >= state.plan.seq; seq--) {
     if (clearance(state, seq, now).kind === 'go') break;

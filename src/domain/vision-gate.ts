@@ -20,11 +20,22 @@ export interface GateSettings {
   readonly breakerSeconds: number;
 }
 
-/** Slot `seq` (for seq ≥ plan.seq) may call at `plan.at + (seq - plan.seq) × plan.spacingMs`. */
+/**
+ * Slots follow a pattern of groups: `rate` calls per group, one group per window, each group
+ * spread over a quarter of the window; slot `seq` ≥ `plan.seq` sits `seq − plan.seq` places
+ * after `plan.seq`, which is at `at`, `phase` places into its group. Slot `seq` and slot `seq + rate` are always a full window apart,
+ * which is exactly the sliding-window rule, while a burst after a quiet spell goes out at once
+ * instead of one call per 1/rate of a minute.
+ */
 export interface GatePlan {
   readonly seq: number;
   readonly at: number;
-  readonly spacingMs: number;
+  readonly rate: number;
+  readonly stepMs: number;
+  /** Where in the group pattern slot `seq` sits (0 to rate − 1). */
+  readonly phase: number;
+  /** The latest slot time of any slot before `seq` (granted under earlier plans). */
+  readonly prevDue: number;
 }
 
 export type CircuitState = 'Closed' | 'Open';
@@ -117,8 +128,19 @@ const MAX_REPORTED_IDS = 512;
 /** A holder waiting for someone else's trial looks again this often at the least. */
 const MIN_TRIAL_POLL_MS = 2_000;
 
-export function spacingFor(ratePerMinute: number): number {
-  return Math.ceil((WINDOW_MS + JITTER_MARGIN_MS) / Math.max(1, ratePerMinute));
+/** The window the plan keeps: the service's 60 s plus the jitter margin. */
+export const PLAN_WINDOW_MS = WINDOW_MS + JITTER_MARGIN_MS;
+/** Share of the window one group of `rate` calls is spread over. */
+export const BURST_SPREAD = 0.25;
+
+/** Time between two slots of one group. */
+export function stepFor(ratePerMinute: number): number {
+  return Math.floor((PLAN_WINDOW_MS * BURST_SPREAD) / Math.max(1, ratePerMinute));
+}
+
+/** The mean time between slots when busy: one window per `rate` slots. */
+export function averageSpacing(ratePerMinute: number): number {
+  return Math.ceil(PLAN_WINDOW_MS / Math.max(1, ratePerMinute));
 }
 
 export function initialGateState(settings: GateSettings, now: number): GateState {
@@ -126,7 +148,14 @@ export function initialGateState(settings: GateSettings, now: number): GateState
     version: 1,
     settings,
     ratePerMinute: settings.callsPerMinute,
-    plan: { seq: 0, at: now, spacingMs: spacingFor(settings.callsPerMinute) },
+    plan: {
+      seq: 0,
+      at: now,
+      rate: settings.callsPerMinute,
+      stepMs: stepFor(settings.callsPerMinute),
+      phase: 0,
+      prevDue: 0,
+    },
     nextSeq: 0,
     circuit: 'Closed',
     openUntil: 0,
@@ -150,32 +179,67 @@ export function initialGateState(settings: GateSettings, now: number): GateState
   };
 }
 
+/** Offset of the x-th slot from the start of a group pattern. */
+function patternOffset(x: number, rate: number, stepMs: number): number {
+  return Math.floor(x / rate) * PLAN_WINDOW_MS + (x % rate) * stepMs;
+}
+
 /** The planned call time of slot `seq` (slots before the plan are already due). */
 export function slotOf(state: GateState, seq: number): number {
   const { plan } = state;
-  return seq < plan.seq ? plan.at - plan.spacingMs : plan.at + (seq - plan.seq) * plan.spacingMs;
+  if (seq < plan.seq) return plan.prevDue;
+  const x = seq - plan.seq + plan.phase;
+  return (
+    plan.at +
+    patternOffset(x, plan.rate, plan.stepMs) -
+    patternOffset(plan.phase, plan.rate, plan.stepMs)
+  );
 }
 
 /** The first slot whose planned time is not yet due at `now`. */
 function firstPending(state: GateState, now: number): number {
   const { plan } = state;
-  if (now <= plan.at) return Math.min(plan.seq, state.nextSeq);
-  const due = Math.floor((now - plan.at) / plan.spacingMs) + 1;
-  return Math.min(plan.seq + due, state.nextSeq);
+  if (now < plan.at) return Math.min(plan.seq, state.nextSeq);
+  const since = now - plan.at + patternOffset(plan.phase, plan.rate, plan.stepMs);
+  const group = Math.floor(since / PLAN_WINDOW_MS);
+  const offset = since - group * PLAN_WINDOW_MS;
+  const inGroup = plan.stepMs > 0 ? Math.floor(offset / plan.stepMs) + 1 : plan.rate;
+  const x = inGroup >= plan.rate ? (group + 1) * plan.rate : group * plan.rate + inGroup;
+  return Math.min(plan.seq + Math.max(0, x - plan.phase), state.nextSeq);
+}
+
+/**
+ * A plan whose first slot is `seq`, starting no earlier than `from`, that keeps the
+ * sliding-window rule with every slot granted before: each slot is at least a window after the
+ * slot `rate` places before it. Two candidates: the current pattern shifted later (always safe,
+ * since nothing moves earlier), or a fresh group starting at `from` when the slots of the last
+ * window allow it (after a quiet spell: a full burst at once). The earlier one wins.
+ */
+function planFrom(state: GateState, seq: number, from: number, rate: number): GatePlan {
+  const stepMs = stepFor(rate);
+  const old = state.plan;
+  const timeOf = (k: number): number => (k < old.seq ? old.prevDue : slotOf(state, k));
+  const prevDue = seq > 0 ? Math.max(old.prevDue, timeOf(seq - 1)) : old.prevDue;
+  let fresh = from;
+  for (let j = 0; j < rate; j++) {
+    const k = seq + j - rate;
+    if (k < 0) continue;
+    fresh = Math.max(fresh, timeOf(k) + PLAN_WINDOW_MS - patternOffset(j, rate, stepMs));
+  }
+  if (rate === old.rate && stepMs === old.stepMs && seq >= old.seq) {
+    const shifted = Math.max(from, slotOf(state, seq));
+    if (shifted < fresh) {
+      const phase = (old.phase + seq - old.seq) % rate;
+      return { seq, at: shifted, rate, stepMs, phase, prevDue };
+    }
+  }
+  return { seq, at: fresh, rate, stepMs, phase: 0, prevDue };
 }
 
 /** Moves every pending slot onto a new plan starting no earlier than `from`. */
 function replan(state: GateState, now: number, from: number, rate: number): GateState {
   const seq = firstPending(state, now);
-  const spacingMs = spacingFor(rate);
-  // Keep the spacing to the last slot that stays where it was, so no window overfills.
-  // Slots before the plan's first were due under older plans, so no later than now.
-  const lastKept =
-    seq > state.plan.seq
-      ? slotOf(state, seq - 1)
-      : Math.min(state.plan.at - state.plan.spacingMs, now);
-  const at = Math.max(from, now, lastKept + spacingMs);
-  return { ...state, ratePerMinute: rate, plan: { seq, at, spacingMs } };
+  return { ...state, ratePerMinute: rate, plan: planFrom(state, seq, Math.max(from, now), rate) };
 }
 
 /** When the circuit is open past `openUntil`, the slot whose turn it is to try the service. */
@@ -198,7 +262,7 @@ export function clearance(state: GateState, seq: number, now: number): Clearance
     // Until the trial reports, look again about when this slot would be due after a success,
     // or when the trial would pass to it.
     const ahead = Math.max(1, seq - trial);
-    const until = now + Math.max(MIN_TRIAL_POLL_MS, ahead * state.plan.spacingMs);
+    const until = now + Math.max(MIN_TRIAL_POLL_MS, ahead * averageSpacing(state.ratePerMinute));
     return { kind: 'wait', until, reason: 'trial' };
   }
   if (now < state.pausedUntil) {
@@ -244,12 +308,16 @@ function acquire(
     // Idle: the plan lies in the past, so the next slot starts now (or after a pause).
     next = {
       ...next,
-      plan: { ...next.plan, seq: next.nextSeq, at: Math.max(now, next.pausedUntil) },
+      plan: planFrom(next, next.nextSeq, Math.max(now, next.pausedUntil), next.ratePerMinute),
     };
   }
   if (isHalfOpen(next, now) && trialSeq(next, now) >= next.nextSeq) {
     // Every earlier trial turn went unused: the newcomer is the trial, now.
-    next = { ...next, openUntil: now, plan: { ...next.plan, seq: next.nextSeq, at: now } };
+    next = {
+      ...next,
+      openUntil: now,
+      plan: planFrom(next, next.nextSeq, now, next.ratePerMinute),
+    };
   }
   const slotAt = slotOf(next, next.nextSeq);
   if (op.maxWaitMs !== undefined && slotAt - now > op.maxWaitMs) {
@@ -285,21 +353,20 @@ function open(state: GateState, now: number): GateState {
 function reopen(state: GateState, now: number, trialSeqReported: number): GateState {
   const openUntil = now + state.settings.breakerSeconds * 1000;
   const seq = Math.min(Math.max(trialSeqReported + 1, state.plan.seq), state.nextSeq);
-  return { ...state, openUntil, plan: { ...state.plan, seq, at: openUntil } };
+  return { ...state, openUntil, plan: planFrom(state, seq, openUntil, state.ratePerMinute) };
 }
 
 function close(state: GateState, now: number, afterSeq: number): GateState {
   const closed: GateState = { ...state, circuit: 'Closed', openUntil: 0, consecutiveFailures: 0 };
   // Everyone who waited on the trial gets a fresh plan from now, in slot order.
   const seq = Math.min(Math.max(afterSeq + 1, state.plan.seq), state.nextSeq);
-  const spacingMs = spacingFor(state.ratePerMinute);
-  return { ...closed, plan: { seq, at: now + spacingMs, spacingMs } };
+  return { ...closed, plan: planFrom(closed, seq, now, state.ratePerMinute) };
 }
 
 /** The half-open trial ended without a verdict (the image was the problem): next slot tries. */
 function nextTrial(state: GateState, now: number, afterSeq: number): GateState {
   const seq = Math.min(Math.max(afterSeq + 1, state.plan.seq), state.nextSeq);
-  return { ...state, openUntil: now, plan: { ...state.plan, seq, at: now } };
+  return { ...state, openUntil: now, plan: planFrom(state, seq, now, state.ratePerMinute) };
 }
 
 function throttled(state: GateState, now: number, seq: number, retryAfterMs?: number): GateState {

@@ -54,7 +54,8 @@ export const analyzeThroughGate: OrchestrationHandler = function* (
   }
 
   let lastProblem = 'the service did not answer';
-  for (let attempt = 1; attempt <= vision.maxAttempts; attempt++) {
+  let attempts = 0;
+  while (attempts < vision.maxAttempts) {
     const gate = yield* chooseGate();
     const entity = new df.EntityId(Entities.visionGate, gate.id);
     const grant = (yield context.df.callEntity(entity, GateOperations.acquire, {
@@ -67,24 +68,36 @@ export const analyzeThroughGate: OrchestrationHandler = function* (
     }
 
     let slotAt = grant.slotAt;
-    let used: CallVisionOutput;
-    for (;;) {
+    let used: Exclude<CallVisionOutput, { kind: 'wait' }> | undefined;
+    while (used === undefined) {
       // Wake a little early: callVision waits out the last moments itself, precisely.
-      if (slotAt - CALL_LEAD_MS > now())
+      if (slotAt - CALL_LEAD_MS > now()) {
         yield context.df.createTimer(dateAt(slotAt - CALL_LEAD_MS));
-      used = (yield context.df.callActivityWithRetry(Activities.callVision, retry, {
+      }
+      const answer = (yield context.df.callActivityWithRetry(Activities.callVision, retry, {
         gate,
         seq: grant.seq,
         blobName: input.blobName,
       } satisfies CallVisionInput)) as CallVisionOutput;
-      if (used.kind !== 'wait') break;
-      if (used.until > deadline) {
-        return deferred(`${gate.id} is ${used.reason === 'paused' ? 'paused' : 'unavailable'}`);
+      if (answer.kind !== 'wait') {
+        used = answer;
+        break;
       }
-      slotAt = used.until;
+      if (answer.until > deadline) {
+        return deferred(`${gate.id} is ${answer.reason === 'paused' ? 'paused' : 'unavailable'}`);
+      }
+      // This endpoint's circuit opened under our slot: another region may serve us now. The
+      // slot is left unused; a trial it was due to make passes to the next slot in time.
+      if ((answer.reason === 'open' || answer.reason === 'trial') && vision.gates.length > 1) {
+        const other = yield* chooseGate();
+        if (other.id !== gate.id) break;
+      }
+      slotAt = answer.until;
     }
+    if (used === undefined) continue;
     if (used.kind === 'unusable') return fail(used.code, used.message);
 
+    attempts++;
     context.df.signalEntity(entity, GateOperations.report, {
       now: now(),
       requestId: `${context.df.instanceId}#${grant.seq}`,

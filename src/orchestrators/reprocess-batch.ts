@@ -130,9 +130,10 @@ export const reprocessBatch: OrchestrationHandler = function* (
     return undefined;
   }
 
-  const { total, generation } = input.carry;
-  const pending = [...input.carry.pending];
+  const { total, generation, pending } = input.carry;
   let { completed, failed, canceled } = input.carry;
+  /** Where the next image to start is in `pending` (an index: the history replays every step). */
+  let next = 0;
   const running: RunningChild[] = [];
   let started = 0;
   // Created once per generation; an event that came before it is delivered to it.
@@ -175,11 +176,11 @@ export const reprocessBatch: OrchestrationHandler = function* (
     const fresh: Task[] = [];
     while (
       !canceled &&
-      pending.length > 0 &&
+      next < pending.length &&
       running.length < input.maxConcurrency &&
       started < input.childrenPerGeneration
     ) {
-      const imageId = pending.shift() as string;
+      const imageId = pending[next++] as string;
       const task = context.df.callSubOrchestrator(
         Orchestrators.reprocessImage,
         childInput(imageId),
@@ -210,14 +211,22 @@ export const reprocessBatch: OrchestrationHandler = function* (
     yield anyOfScheduled(context, watched);
   }
 
-  if (!canceled && pending.length > 0) {
+  const left = pending.slice(next);
+  if (!canceled && left.length > 0) {
     context.df.continueAsNew({
       ...settingsOf(input),
-      carry: { pending, total, completed, failed, canceled: false, generation: generation + 1 },
+      carry: {
+        pending: left,
+        total,
+        completed,
+        failed,
+        canceled: false,
+        generation: generation + 1,
+      },
     });
     return undefined;
   }
   const final = progress(canceled ? 'Canceled' : 'Completed');
   context.df.setCustomStatus(final);
-  return { batchId, ...final, notStarted: pending.length };
+  return { batchId, ...final, notStarted: left.length };
 };

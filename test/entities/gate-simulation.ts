@@ -43,7 +43,7 @@ export interface SimulationResult {
   callsDuringOutage: number;
   /** Simulated ms from the first arrival to the last image settling. */
   finishedAt: number;
-  /** Accepted calls per minute while there was work, over the service quota. */
+  /** The share of the quota used while busy (see windowedUse). */
   utilisation: number;
   /** The most calls the service saw in any 60 s window. */
   maxCallsInWindow: number;
@@ -58,6 +58,21 @@ function random(seed: number): () => number {
     x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
     return x / 2 ** 32;
   };
+}
+
+/**
+ * The share of the quota used while busy: the mean, over every 60 s window from the first call
+ * to the last success (one window start per second), of the successes in it ÷ the quota.
+ */
+function windowedUse(accepted: readonly number[], seen: readonly number[], quota: number): number {
+  if (accepted.length === 0) return 0;
+  const first = Math.min(...seen);
+  const last = Math.max(first, Math.max(...accepted) - 60_000);
+  const shares: number[] = [];
+  for (let start = first; start <= last; start += 1000) {
+    shares.push(accepted.filter((t) => t >= start && t < start + 60_000).length / quota);
+  }
+  return shares.reduce((sum, share) => sum + share, 0) / shares.length;
 }
 
 export function simulateGate(options: SimulationOptions): SimulationResult {
@@ -167,12 +182,11 @@ export function simulateGate(options: SimulationOptions): SimulationResult {
     const inWindow = accepted.filter((u) => u >= t && u < t + 60_000).length;
     maxCallsInWindow = Math.max(maxCallsInWindow, inWindow);
   }
-  const busyMinutes = Math.max(1e-9, (lastSettled - 0) / 60_000);
   return {
     ...result,
     entityOperations,
     finishedAt: lastSettled,
-    utilisation: result.ok / busyMinutes / options.service.quotaPerMinute,
+    utilisation: windowedUse(accepted, seen, options.service.quotaPerMinute),
     maxCallsInWindow,
     state: state as GateState,
   };

@@ -12,7 +12,9 @@ import {
   type GateSettings,
   type GateState,
   reduceGate,
-  spacingFor,
+  slotOf,
+  stepFor,
+  PLAN_WINDOW_MS,
   TRIAL_TIMEOUT_MS,
 } from '../../src/domain/vision-gate';
 import { parseGateOperation } from '../../src/domain/vision-gate-messages';
@@ -83,7 +85,10 @@ describe('Reducer: visionGate', () => {
           60,
         );
       }
-      expect(slots[1]).toBe(spacingFor(60));
+      expect(slots[1]).toBe(stepFor(60));
+      // A quiet gate lets a full minute's quota go in the first quarter window.
+      expect(slots[59]).toBeLessThanOrEqual(PLAN_WINDOW_MS / 4);
+      expect(slots[60]).toBe(PLAN_WINDOW_MS);
     });
 
     it("starts an idle gate at the caller's time, not at an old plan", () => {
@@ -166,59 +171,65 @@ describe('Reducer: visionGate', () => {
   });
 
   describe('Circuit breaker', () => {
-    function opened(): GateState {
+    /** Ten slots granted at once; the first three calls fail half a second after their slots. */
+    function opened(): { state: GateState; waiting: number[] } {
       const { state } = run(
         undefined,
-        Array.from({ length: 6 }, () => acquire(0, settings(60, 3, 30))),
+        Array.from({ length: 10 }, () => acquire(0, settings(60, 3, 30))),
       );
-      // Each call fails half a second after its slot.
-      const failAt = (seq: number): number => seq * spacingFor(60) + 500;
-      return run(
+      const failAt = (seq: number): number => slotOf(state, seq) + 500;
+      const after = run(
         state,
         [0, 1, 2].map((seq) => report(failAt(seq), seq, 'unavailable')),
       ).state;
+      // Slots not yet due when the circuit opened wait for it; the first of them is the trial.
+      const waiting = Array.from({ length: 10 }, (_, seq) => seq).filter(
+        (seq) => seq >= after.plan.seq,
+      );
+      return { state: after, waiting };
     }
 
     it('opens after the configured consecutive failures and holds every slot until it may try', () => {
-      const state = opened();
+      const { state, waiting } = opened();
       expect(state.circuit).toBe('Open');
-      expect(state.openUntil).toBe(2 * spacingFor(60) + 500 + 30_000);
-      for (let seq = 3; seq < 6; seq++) expect(clearance(state, seq, 10_000).kind).toBe('wait');
+      expect(state.openUntil).toBe(2 * stepFor(60) + 500 + 30_000);
+      expect(waiting.length).toBeGreaterThan(2);
+      for (const seq of waiting) expect(clearance(state, seq, 10_000).kind).toBe('wait');
     });
 
     it('lets exactly one trial through when half-open; success closes it', () => {
-      const state = opened();
+      const { state, waiting } = opened();
       const at = state.openUntil + 10;
-      const goes = [3, 4, 5].filter((seq) => clearance(state, seq, at).kind === 'go');
-      expect(goes).toEqual([3]);
-      const { state: closed } = run(state, [report(at + 200, 3, 'ok')]);
+      const goes = waiting.filter((seq) => clearance(state, seq, at).kind === 'go');
+      expect(goes).toEqual([waiting[0]]);
+      const { state: closed } = run(state, [report(at + 200, waiting[0]!, 'ok')]);
       expect(closed.circuit).toBe('Closed');
-      expect(clearance(closed, 4, at + 200 + spacingFor(60)).kind).toBe('go');
+      expect(clearance(closed, waiting[1]!, at + 200 + stepFor(60)).kind).toBe('go');
     });
 
     it('reopens on a failed trial and passes the next trial to the next slot', () => {
-      const state = opened();
+      const { state, waiting } = opened();
       const at = state.openUntil + 10;
-      const { state: reopened } = run(state, [report(at + 200, 3, 'unavailable')]);
+      const { state: reopened } = run(state, [report(at + 200, waiting[0]!, 'unavailable')]);
       expect(reopened.circuit).toBe('Open');
       expect(reopened.openUntil).toBe(at + 200 + 30_000);
       const next = reopened.openUntil + 1;
-      expect([4, 5].filter((seq) => clearance(reopened, seq, next).kind === 'go')).toEqual([4]);
+      const goes = waiting.slice(1).filter((seq) => clearance(reopened, seq, next).kind === 'go');
+      expect(goes).toEqual([waiting[1]]);
     });
 
     it('passes the trial on when its holder never reports', () => {
-      const state = opened();
+      const { state, waiting } = opened();
       const later = state.openUntil + TRIAL_TIMEOUT_MS + 1;
-      expect(clearance(state, 3, later).kind).toBe('wait');
-      expect(clearance(state, 4, later).kind).toBe('go');
+      expect(clearance(state, waiting[0]!, later).kind).toBe('wait');
+      expect(clearance(state, waiting[1]!, later).kind).toBe('go');
     });
 
     it('makes a newcomer the trial when no earlier slot is waiting', () => {
-      const state = opened();
-      const { results } = run(state, [acquire(state.openUntil + 5 * TRIAL_TIMEOUT_MS)]);
-      const grant = granted(results[0]);
-      const { state: after } = run(state, [acquire(state.openUntil + 5 * TRIAL_TIMEOUT_MS)]);
-      expect(clearance(after, grant.seq, state.openUntil + 5 * TRIAL_TIMEOUT_MS).kind).toBe('go');
+      const { state } = opened();
+      const at = state.openUntil + 20 * TRIAL_TIMEOUT_MS;
+      const { state: after, results } = run(state, [acquire(at)]);
+      expect(clearance(after, granted(results[0]).seq, at).kind).toBe('go');
     });
   });
 
@@ -234,8 +245,9 @@ describe('Reducer: visionGate', () => {
       expect(reset.circuit).toBe('Closed');
       expect(reset.pausedUntil).toBe(0);
       expect(reset.ratePerMinute).toBe(60);
-      // Waiting slots are paced again from the reset, not from the old pause.
-      expect(reset.plan.at).toBeLessThanOrEqual(100 + spacingFor(60));
+      // Waiting slots are paced again from the reset (keeping the last minute's calls in
+      // the window), not from the old pause.
+      expect(reset.plan.at).toBeLessThan(state.pausedUntil);
       expect(clearance(reset, reset.plan.seq, reset.plan.at).kind).toBe('go');
     });
   });
