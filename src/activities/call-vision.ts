@@ -62,18 +62,22 @@ export function createCallVision(deps: CallVisionDeps) {
       };
     }
     try {
+      const calledAt = deps.clock().getTime();
       const answer = await deps.vision.analyze(input.gate.endpoint, blob.data);
-      if (answer.kind === 'ok') return { kind: 'called', outcome: 'ok', analysis: answer.analysis };
+      if (answer.kind === 'ok') {
+        return { kind: 'called', calledAt, outcome: 'ok', analysis: answer.analysis };
+      }
       if (answer.kind === 'throttled') {
         return {
           kind: 'called',
+          calledAt,
           outcome: 'throttled',
           message: answer.message,
           ...(answer.retryAfterMs === undefined ? {} : { retryAfterMs: answer.retryAfterMs }),
         };
       }
       context.warn(`callVision ${input.gate.id}: ${answer.kind}: ${answer.message}`);
-      return { kind: 'called', outcome: answer.kind, message: answer.message };
+      return { kind: 'called', calledAt, outcome: answer.kind, message: answer.message };
     } catch (error) {
       const failure = permanentFailureOf(error);
       if (failure?.code !== 'CORRUPT_IMAGE') throw error;

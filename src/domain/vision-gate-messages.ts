@@ -57,6 +57,7 @@ export function parseGateOperation(name: string, input: unknown): GateOperation 
         throw new AppError('INVALID_INPUT', `${what}.seq must be a slot number`);
       }
       const retryAfterMs = nonNegative(source, 'retryAfterMs', what);
+      const calledAt = nonNegative(source, 'calledAt', what);
       return {
         type: 'report',
         now,
@@ -64,6 +65,7 @@ export function parseGateOperation(name: string, input: unknown): GateOperation 
         seq,
         outcome: oneOf(source, 'outcome', OUTCOMES, `${what}.outcome`),
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        ...(calledAt === undefined ? {} : { calledAt }),
       };
     }
     case 'reset':
@@ -93,9 +95,15 @@ export interface CallVisionInput {
 export type CallVisionOutput =
   /** Not yet: the gate re-planned this slot (a pause, an open circuit) to `until`. */
   | { kind: 'wait'; until: number; reason: string }
-  | { kind: 'called'; outcome: 'ok'; analysis: Analysis }
-  | { kind: 'called'; outcome: 'throttled'; retryAfterMs?: number; message: string }
-  | { kind: 'called'; outcome: 'unavailable' | 'rejected'; message: string }
+  | { kind: 'called'; calledAt: number; outcome: 'ok'; analysis: Analysis }
+  | {
+      kind: 'called';
+      calledAt: number;
+      outcome: 'throttled';
+      retryAfterMs?: number;
+      message: string;
+    }
+  | { kind: 'called'; calledAt: number; outcome: 'unavailable' | 'rejected'; message: string }
   /** The source blob is gone or undecodable: nothing the service could do about it. */
   | { kind: 'unusable'; code: 'SOURCE_NOT_FOUND' | 'CORRUPT_IMAGE'; message: string };
 

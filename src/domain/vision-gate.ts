@@ -34,6 +34,11 @@ export interface GatePlan {
   readonly stepMs: number;
   /** Where in the group pattern slot `seq` sits (0 to rate − 1). */
   readonly phase: number;
+  /**
+   * Offsets of the positions from their group's start when work arrived slower than the even
+   * spread (see adaptToArrival); absent: position × stepMs.
+   */
+  readonly offsets?: readonly number[];
   /** The latest slot time of any slot before `seq` (granted under earlier plans). */
   readonly prevDue: number;
 }
@@ -62,7 +67,7 @@ export interface GateState {
   readonly openUntil: number;
   readonly pausedUntil: number;
   readonly consecutiveFailures: number;
-  /** Report times of successful calls in the last minute: what the service really accepts. */
+  /** When the successful calls of the last minute left: what the service really accepted. */
   readonly okTimes: readonly number[];
   readonly lastThrottleAt: number;
   readonly lastRateChangeAt: number;
@@ -91,6 +96,8 @@ export type GateOperation =
       readonly seq: number;
       readonly outcome: CallOutcome;
       readonly retryAfterMs?: number;
+      /** When the call left for the service (the slot's time, or later if it ran late). */
+      readonly calledAt?: number;
     }
   | { readonly type: 'reset'; readonly now: number; readonly settings?: GateSettings };
 
@@ -110,7 +117,7 @@ export const WINDOW_MS = 60_000;
  * Slack for the spread between a slot and the moment its call reaches the service (timer and
  * dispatch delays differ per call): spacing covers a window of 60 s plus this.
  */
-export const JITTER_MARGIN_MS = 1_000;
+export const JITTER_MARGIN_MS = 2_000;
 /**
  * The durable timer of a slot fires this much early and the callVision activity waits out the
  * rest itself, so the call leaves at its slot to within milliseconds instead of after the
@@ -179,61 +186,111 @@ export function initialGateState(settings: GateSettings, now: number): GateState
   };
 }
 
-/** Offset of the x-th slot from the start of a group pattern. */
-function patternOffset(x: number, rate: number, stepMs: number): number {
-  return Math.floor(x / rate) * PLAN_WINDOW_MS + (x % rate) * stepMs;
+/** Offset of a position in the group from the group's start. */
+function positionOffset(plan: GatePlan, position: number): number {
+  return plan.offsets?.[position] ?? position * plan.stepMs;
+}
+
+/** Offset of the x-th slot of a plan's pattern from the start of its first group. */
+function patternOffset(plan: GatePlan, x: number): number {
+  return Math.floor(x / plan.rate) * PLAN_WINDOW_MS + positionOffset(plan, x % plan.rate);
 }
 
 /** The planned call time of slot `seq` (slots before the plan are already due). */
 export function slotOf(state: GateState, seq: number): number {
   const { plan } = state;
   if (seq < plan.seq) return plan.prevDue;
-  const x = seq - plan.seq + plan.phase;
   return (
-    plan.at +
-    patternOffset(x, plan.rate, plan.stepMs) -
-    patternOffset(plan.phase, plan.rate, plan.stepMs)
+    plan.at + patternOffset(plan, seq - plan.seq + plan.phase) - patternOffset(plan, plan.phase)
   );
 }
 
-/** The first slot whose planned time is not yet due at `now`. */
+/** The first slot whose planned time is not yet due at `now` (slot times never decrease). */
 function firstPending(state: GateState, now: number): number {
+  let low = Math.min(state.plan.seq, state.nextSeq);
+  let high = state.nextSeq;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (slotOf(state, middle) > now) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** The most positions a plan adapts to the times its slots were asked for (bounds its size). */
+const MAX_ADAPTED_RATE = 2_000;
+
+/**
+ * Slots asked for after the next slot's time has passed (work arriving slower than the plan)
+ * take the time they are asked at, and the pattern keeps that position's new offset for the
+ * groups after it: the next window mirrors how this one was used, so its quota is not lost to a
+ * plan that ran ahead of the work. Undefined when the slot cannot go now without the group
+ * running into the next window.
+ */
+function adaptToArrival(state: GateState, now: number): GatePlan | undefined {
   const { plan } = state;
-  if (now < plan.at) return Math.min(plan.seq, state.nextSeq);
-  const since = now - plan.at + patternOffset(plan.phase, plan.rate, plan.stepMs);
-  const group = Math.floor(since / PLAN_WINDOW_MS);
-  const offset = since - group * PLAN_WINDOW_MS;
-  const inGroup = plan.stepMs > 0 ? Math.floor(offset / plan.stepMs) + 1 : plan.rate;
-  const x = inGroup >= plan.rate ? (group + 1) * plan.rate : group * plan.rate + inGroup;
-  return Math.min(plan.seq + Math.max(0, x - plan.phase), state.nextSeq);
+  if (plan.rate > MAX_ADAPTED_RATE || state.nextSeq < plan.seq) return undefined;
+  const x = state.nextSeq - plan.seq + plan.phase;
+  const position = x % plan.rate;
+  const groupStart = slotOf(state, state.nextSeq) - positionOffset(plan, position);
+  const offset = now - groupStart;
+  if (offset < 0 || offset >= PLAN_WINDOW_MS - plan.stepMs) return undefined;
+  const offsets = Array.from({ length: plan.rate }, (_, p) => positionOffset(plan, p));
+  for (let p = position; p < plan.rate; p++) offsets[p] = Math.max(offsets[p] ?? 0, offset);
+  return { ...plan, offsets };
 }
 
 /**
  * A plan whose first slot is `seq`, starting no earlier than `from`, that keeps the
  * sliding-window rule with every slot granted before: each slot is at least a window after the
- * slot `rate` places before it. Two candidates: the current pattern shifted later (always safe,
- * since nothing moves earlier), or a fresh group starting at `from` when the slots of the last
- * window allow it (after a quiet spell: a full burst at once). The earlier one wins.
+ * slot `rate` places before it. Candidates: the current pattern shifted later (always safe, since
+ * nothing moves earlier); a fresh pattern whose first group counts the slots already used in the
+ * last window (so a new rate does not wait for a whole group to fit); a fresh group (after a
+ * quiet spell: a full burst at once). The earliest wins.
  */
 function planFrom(state: GateState, seq: number, from: number, rate: number): GatePlan {
   const stepMs = stepFor(rate);
   const old = state.plan;
   const timeOf = (k: number): number => (k < old.seq ? old.prevDue : slotOf(state, k));
   const prevDue = seq > 0 ? Math.max(old.prevDue, timeOf(seq - 1)) : old.prevDue;
-  let fresh = from;
-  for (let j = 0; j < rate; j++) {
-    const k = seq + j - rate;
-    if (k < 0) continue;
-    fresh = Math.max(fresh, timeOf(k) + PLAN_WINDOW_MS - patternOffset(j, rate, stepMs));
+  let used = 0;
+  for (let k = Math.max(0, seq - rate); k < seq; k++) {
+    if (timeOf(k) > from - PLAN_WINDOW_MS) used++;
+  }
+  const uniform: GatePlan = { seq, at: from, rate, stepMs, phase: 0, prevDue };
+  const startFor = (phase: number): number => {
+    let at = from;
+    const base = patternOffset(uniform, phase);
+    for (let j = 0; j < rate; j++) {
+      const k = seq + j - rate;
+      if (k < 0) continue;
+      const offset = patternOffset(uniform, phase + j) - base;
+      at = Math.max(at, timeOf(k) + PLAN_WINDOW_MS - offset);
+    }
+    return at;
+  };
+  let best: GatePlan = { seq, at: startFor(0), rate, stepMs, phase: 0, prevDue };
+  const phase = Math.min(used, rate - 1);
+  if (phase > 0) {
+    const at = startFor(phase);
+    if (at < best.at) best = { seq, at, rate, stepMs, phase, prevDue };
   }
   if (rate === old.rate && stepMs === old.stepMs && seq >= old.seq) {
-    const shifted = Math.max(from, slotOf(state, seq));
-    if (shifted < fresh) {
+    const at = Math.max(from, slotOf(state, seq));
+    if (at < best.at) {
       const phase = (old.phase + seq - old.seq) % rate;
-      return { seq, at: shifted, rate, stepMs, phase, prevDue };
+      best = {
+        seq,
+        at,
+        rate,
+        stepMs,
+        phase,
+        prevDue,
+        ...(old.offsets ? { offsets: old.offsets } : {}),
+      };
     }
   }
-  return { seq, at: fresh, rate, stepMs, phase: 0, prevDue };
+  return best;
 }
 
 /** Moves every pending slot onto a new plan starting no earlier than `from`. */
@@ -304,12 +361,15 @@ function acquire(
 ): { state: GateState; result: AcquireResult } {
   const now = state.clock;
   let next = recover(withSettings(state, op.settings, now), now);
-  if (slotOf(next, next.nextSeq) < now && next.circuit === 'Closed') {
-    // Idle: the plan lies in the past, so the next slot starts now (or after a pause).
+  if (slotOf(next, next.nextSeq) < now && next.circuit === 'Closed' && now >= next.pausedUntil) {
+    // The plan ran ahead of the work: this slot goes now, and the pattern remembers it.
+    const adapted = adaptToArrival(next, now);
     next = {
       ...next,
-      plan: planFrom(next, next.nextSeq, Math.max(now, next.pausedUntil), next.ratePerMinute),
+      plan: adapted ?? planFrom(next, next.nextSeq, now, next.ratePerMinute),
     };
+  } else if (slotOf(next, next.nextSeq) < now && next.circuit === 'Closed') {
+    next = { ...next, plan: planFrom(next, next.nextSeq, next.pausedUntil, next.ratePerMinute) };
   }
   if (isHalfOpen(next, now) && trialSeq(next, now) >= next.nextSeq) {
     // Every earlier trial turn went unused: the newcomer is the trial, now.
@@ -369,14 +429,22 @@ function nextTrial(state: GateState, now: number, afterSeq: number): GateState {
   return { ...state, openUntil: now, plan: planFrom(state, seq, now, state.ratePerMinute) };
 }
 
-function throttled(state: GateState, now: number, seq: number, retryAfterMs?: number): GateState {
+function throttled(
+  state: GateState,
+  now: number,
+  seq: number,
+  calledAt: number,
+  retryAfterMs?: number,
+): GateState {
   const pausedUntil = Math.max(state.pausedUntil, now + (retryAfterMs ?? DEFAULT_PAUSE_MS));
   let next: GateState = { ...state, pausedUntil, lastThrottleAt: now };
   let rate = state.ratePerMinute;
-  if (seq >= state.rateCutFromSeq) {
+  // Calls that left within the minute before this one and succeeded: if they already fill the
+  // quota, the 429 is our own timing at a window's edge, not a wrong quota; pause, but keep the rate.
+  const accepted = state.okTimes.filter((t) => t > calledAt - WINDOW_MS && t <= calledAt).length;
+  if (seq >= state.rateCutFromSeq && accepted < rate - 1) {
     // The service accepts fewer calls than we planned: cut to what it accepted in the last
     // minute, by at least a tenth and at most a half.
-    const accepted = state.okTimes.filter((t) => t > now - WINDOW_MS).length;
     const floor = Math.max(1, Math.floor(rate * 0.5));
     const ceiling = Math.max(1, Math.floor(rate * 0.9));
     rate = Math.min(ceiling, Math.max(floor, accepted));
@@ -391,6 +459,7 @@ function report(state: GateState, op: Extract<GateOperation, { type: 'report' }>
     return { ...state, counters };
   }
   const now = state.clock;
+  const calledAt = Math.min(op.calledAt ?? now, now);
   const reported = [...state.reported, op.requestId].slice(-MAX_REPORTED_IDS);
   const base: GateState = { ...state, reported };
   // In half-open, only a slot at or after the plan start can be the trial; older ones were
@@ -398,7 +467,7 @@ function report(state: GateState, op: Extract<GateOperation, { type: 'report' }>
   const trial = isHalfOpen(state, now) && op.seq >= state.plan.seq;
   switch (op.outcome) {
     case 'ok': {
-      const okTimes = [...state.okTimes.filter((t) => t > now - WINDOW_MS), now];
+      const okTimes = [...state.okTimes.filter((t) => t > now - 2 * WINDOW_MS), calledAt];
       const counters = { ...state.counters, ok: state.counters.ok + 1 };
       const next: GateState = { ...base, okTimes, counters };
       if (state.circuit === 'Open') return trial ? close(next, now, op.seq) : next;
@@ -406,7 +475,7 @@ function report(state: GateState, op: Extract<GateOperation, { type: 'report' }>
     }
     case 'throttled': {
       const counters = { ...state.counters, throttled: state.counters.throttled + 1 };
-      return throttled({ ...base, counters }, now, op.seq, op.retryAfterMs);
+      return throttled({ ...base, counters }, now, op.seq, calledAt, op.retryAfterMs);
     }
     case 'unavailable': {
       const counters = { ...state.counters, failed: state.counters.failed + 1 };

@@ -103,6 +103,7 @@ export const analyzeThroughGate: OrchestrationHandler = function* (
       requestId: `${context.df.instanceId}#${grant.seq}`,
       seq: grant.seq,
       outcome: used.outcome,
+      calledAt: used.calledAt,
       ...(used.outcome === 'throttled' && used.retryAfterMs !== undefined
         ? { retryAfterMs: used.retryAfterMs }
         : {}),

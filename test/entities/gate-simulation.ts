@@ -29,6 +29,8 @@ export interface SimulationOptions {
   maxAttempts?: number;
   maxWaitMs?: number;
   seed?: number;
+  /** The most a call may leave after its slot (timer and dispatch delays); default 300 ms. */
+  maxLatenessMs?: number;
 }
 
 export interface SimulationResult {
@@ -80,6 +82,7 @@ export function simulateGate(options: SimulationOptions): SimulationResult {
   const between = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo));
   const maxAttempts = options.maxAttempts ?? 8;
   const maxWaitMs = options.maxWaitMs ?? 3_600_000;
+  const lateness = options.maxLatenessMs ?? 300;
   const queue: Event[] = [];
   let order = 0;
   const schedule = (at: number, run: () => void): void => {
@@ -132,7 +135,7 @@ export function simulateGate(options: SimulationOptions): SimulationResult {
     state = step.state;
     const grant = step.result as AcquireResult;
     if (grant.kind === 'busy') return settle(at, false);
-    const wake = Math.max(at, grant.slotAt) + between(20, 300);
+    const wake = Math.max(at, grant.slotAt) + between(20, lateness);
     schedule(wake, () => look(image, attempt, startedAt, grant.seq, wake));
   }
 
@@ -140,7 +143,7 @@ export function simulateGate(options: SimulationOptions): SimulationResult {
     const clear = clearance(state as GateState, seq, at);
     if (clear.kind === 'wait') {
       if (clear.until > startedAt + maxWaitMs) return settle(at, false);
-      const wake = clear.until + between(20, 300);
+      const wake = clear.until + between(20, lateness);
       schedule(wake, () => look(image, attempt, startedAt, seq, wake));
       return;
     }
@@ -156,6 +159,7 @@ export function simulateGate(options: SimulationOptions): SimulationResult {
         requestId: `${image}:${seq}`,
         seq,
         outcome,
+        calledAt: callAt,
       }).state;
       if (outcome === 'ok') {
         result.ok++;
