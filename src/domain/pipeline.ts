@@ -18,6 +18,7 @@ import {
 } from './record';
 import {
   isObject,
+  type Json,
   objectField,
   oneOf,
   optionalString,
@@ -128,12 +129,27 @@ function parseVariant(value: unknown, what: string): VariantSpec {
   };
 }
 
+/** The settings every processing orchestrator carries from configuration. */
+export type PipelineSettings = Pick<
+  ProcessImageInput,
+  'variants' | 'analyzer' | 'maxInputPixels' | 'vision'
+>;
+
+export function parsePipelineSettings(source: Json): PipelineSettings {
+  if (!Array.isArray(source.variants)) {
+    throw new AppError('INVALID_INPUT', 'variants must be an array');
+  }
+  return {
+    variants: source.variants.map((variant, index) => parseVariant(variant, `variants[${index}]`)),
+    analyzer: oneOf(source, 'analyzer', ANALYZER_KINDS),
+    maxInputPixels: positiveIntField(source, 'maxInputPixels'),
+    ...(source.vision === undefined ? {} : { vision: parseVisionPlan(source.vision) }),
+  };
+}
+
 export function parseProcessImageInput(value: unknown): ProcessImageInput {
   const input = objectField(value, 'processImage input');
   const source = isObject(input.source) ? input.source : {};
-  if (!Array.isArray(input.variants)) {
-    throw new AppError('INVALID_INPUT', 'variants must be an array');
-  }
   return {
     imageId: stringField(input, 'imageId'),
     blobName: stringField(input, 'blobName'),
@@ -141,10 +157,7 @@ export function parseProcessImageInput(value: unknown): ProcessImageInput {
       filename: optionalString(source, 'filename'),
       contentType: optionalString(source, 'contentType'),
     },
-    variants: input.variants.map((variant, index) => parseVariant(variant, `variants[${index}]`)),
-    analyzer: oneOf(input, 'analyzer', ANALYZER_KINDS),
-    maxInputPixels: positiveIntField(input, 'maxInputPixels'),
-    ...(input.vision === undefined ? {} : { vision: parseVisionPlan(input.vision) }),
+    ...parsePipelineSettings(input),
   };
 }
 

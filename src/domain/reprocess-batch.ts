@@ -11,7 +11,8 @@ import {
   type ImageStatus,
   type ReprocessStep,
 } from './record';
-import { parsePipelineSettings, parseReprocessSteps, type ReprocessImageInput } from './reprocess';
+import { parsePipelineSettings } from './pipeline';
+import { parseReprocessSteps, type ReprocessImageInput } from './reprocess';
 import type { RecordFilter } from './reprocess-filter';
 import { isObject, type Json, objectField, positiveIntField, stringField } from './validate';
 

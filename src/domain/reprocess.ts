@@ -4,8 +4,12 @@
  * histories.
  */
 import { AppError, type ErrorInfo } from './errors';
-import type { Inspection, RenderedVariant } from './pipeline';
-import type { AnalysisOutcome } from './pipeline';
+import {
+  type AnalysisOutcome,
+  type Inspection,
+  parsePipelineSettings,
+  type RenderedVariant,
+} from './pipeline';
 import type { Outcome } from './outcome';
 import {
   ANALYZER_KINDS,
@@ -15,10 +19,9 @@ import {
   type ReprocessStep,
   type Step,
 } from './record';
-import { type Json, objectField, oneOf, positiveIntField, stringField } from './validate';
-import { VARIANT_FORMATS, VARIANT_NAMES, type VariantSpec } from './variants';
+import { type Json, objectField, oneOf, stringField } from './validate';
+import type { VariantSpec } from './variants';
 import type { VisionPlan } from './vision-endpoints';
-import { parseVisionPlan } from './vision-gate-messages';
 
 /** Everything one image's reprocessing needs, so the orchestrator reads no configuration. */
 export interface ReprocessImageInput {
@@ -103,16 +106,6 @@ export function reanalysisInstanceId(imageId: string, processingVersion: number)
   return `reanalyze-${imageId}-v${processingVersion}`;
 }
 
-function parseVariant(value: unknown, what: string): VariantSpec {
-  const spec = objectField(value, what);
-  return {
-    name: oneOf(spec, 'name', VARIANT_NAMES, `${what}.name`),
-    maxWidth: positiveIntField(spec, 'maxWidth', `${what}.maxWidth`),
-    maxHeight: positiveIntField(spec, 'maxHeight', `${what}.maxHeight`),
-    format: oneOf(spec, 'format', VARIANT_FORMATS, `${what}.format`),
-  };
-}
-
 export function parseReprocessSteps(value: unknown, what: string): ReprocessStep[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw new AppError('INVALID_INPUT', `${what} must be a non-empty array`);
@@ -133,21 +126,6 @@ function batchIdOf(source: Json): string | null {
   return source.batchId === null || source.batchId === undefined
     ? null
     : stringField(source, 'batchId');
-}
-
-/** The pipeline settings both reprocessing orchestrators carry: variants, analyzer, caps. */
-export function parsePipelineSettings(
-  source: Json,
-): Pick<ReprocessImageInput, 'variants' | 'analyzer' | 'maxInputPixels' | 'vision'> {
-  if (!Array.isArray(source.variants)) {
-    throw new AppError('INVALID_INPUT', 'variants must be an array');
-  }
-  return {
-    variants: source.variants.map((variant, index) => parseVariant(variant, `variants[${index}]`)),
-    analyzer: oneOf(source, 'analyzer', ANALYZER_KINDS),
-    maxInputPixels: positiveIntField(source, 'maxInputPixels'),
-    ...(source.vision === undefined ? {} : { vision: parseVisionPlan(source.vision) }),
-  };
 }
 
 export function parseReprocessImageInput(value: unknown): ReprocessImageInput {

@@ -442,7 +442,12 @@ function throttled(
   // Calls that left within the minute before this one and succeeded: if they already fill the
   // quota, the 429 is our own timing at a window's edge, not a wrong quota; pause, but keep the rate.
   const accepted = state.okTimes.filter((t) => t > calledAt - WINDOW_MS && t <= calledAt).length;
-  if (seq >= state.rateCutFromSeq && accepted < rate - 1) {
+  // Reports of that minute may still be on their way; the slots planned in it are known now.
+  let planned = 0;
+  for (let k = seq - 1; k >= 0 && planned < rate && slotOf(state, k) > calledAt - WINDOW_MS; k--) {
+    planned++;
+  }
+  if (seq >= state.rateCutFromSeq && Math.max(accepted, planned) < rate - 1) {
     // The service accepts fewer calls than we planned: cut to what it accepted in the last
     // minute, by at least a tenth and at most a half.
     const floor = Math.max(1, Math.floor(rate * 0.5));

@@ -14,11 +14,9 @@
  *
  * Replayed code: no I/O, no clock but currentUtcDateTime, no randomness, no configuration.
  */
-import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import { type ErrorCode, shortMessage } from '../domain/errors';
-import { asOutcome, type Failure, failureInfo, fail, type Outcome } from '../domain/outcome';
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import { type Failure, failureInfo } from '../domain/outcome';
 import {
-  ACTIVITY_RETRY,
   type AnalysisOutcome,
   decideVerdict,
   failedRecord,
@@ -50,52 +48,7 @@ import {
 import { Activities } from '../names';
 import { analysisTask } from './analysis-task';
 import { retryOptions } from './retry-options';
-
-type Flow<T> = Generator<Task, T, unknown>;
-
-/**
- * Attempts made by a retrying task. The SDK counts them on the task (one past the last after a
- * final failure) without typing it; read defensively, the count is replayed like everything else.
- */
-function attemptsOf(task: Task): number {
-  const counted = (task as { attemptNumber?: unknown }).attemptNumber;
-  if (typeof counted !== 'number' || counted < 1) return 1;
-  return Math.min(counted, ACTIVITY_RETRY.maxNumberOfAttempts);
-}
-
-function isSettled(task: Task): boolean {
-  return task.isCompleted || task.isFaulted;
-}
-
-/** A finished task's outcome; a task that threw on every attempt becomes a failure value. */
-function outcomeOf<T>(task: Task, exhausted: ErrorCode, what: string): Outcome<T> {
-  if (task.isFaulted) {
-    return fail(exhausted, `${what} kept failing: ${shortMessage(task.result, 'unknown error')}`);
-  }
-  return asOutcome<T>(task.result);
-}
-
-/**
- * Waits until every task has finished, successfully or not. Task.all fails as soon as one child
- * fails while the others keep running; those are already scheduled, so yielding each one adds no
- * new work to the history, it only waits for it.
- */
-function* settleAll(context: OrchestrationContext, tasks: Task[]): Flow<void> {
-  try {
-    yield context.df.Task.all(tasks);
-    return;
-  } catch {
-    // Outcomes are read from each task below.
-  }
-  for (const task of tasks) {
-    if (isSettled(task)) continue;
-    try {
-      yield task;
-    } catch {
-      // Same: the task's own state records the failure.
-    }
-  }
-}
+import { attemptsOf, type Flow, outcomeOf, settleAll } from './task-outcomes';
 
 /** Steps worth keeping in the record: the save step is still running when the record is written. */
 function recordSteps(steps: readonly Step[]): Step[] {

@@ -15,11 +15,10 @@
  *
  * Replayed code: no I/O, no clock but currentUtcDateTime, no randomness, no configuration.
  */
-import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import { type ErrorCode, shortMessage } from '../domain/errors';
-import { asOutcome, fail, failureInfo, type Outcome } from '../domain/outcome';
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import type { ErrorCode } from '../domain/errors';
+import { failureInfo, type Outcome } from '../domain/outcome';
 import {
-  ACTIVITY_RETRY,
   type AnalysisOutcome,
   type InspectImageInput,
   type Inspection,
@@ -51,45 +50,7 @@ import {
 import { Activities } from '../names';
 import { analysisTask } from './analysis-task';
 import { retryOptions } from './retry-options';
-
-type Flow<T> = Generator<Task, T, unknown>;
-
-/** Attempts a retrying task made (the SDK counts them on the task without typing it). */
-function attemptsOf(task: Task): number {
-  const counted = (task as { attemptNumber?: unknown }).attemptNumber;
-  if (typeof counted !== 'number' || counted < 1) return 1;
-  return Math.min(counted, ACTIVITY_RETRY.maxNumberOfAttempts);
-}
-
-/** A finished task's outcome; a task that threw on every attempt becomes a failure value. */
-function outcomeOf<T>(task: Task, exhausted: ErrorCode, what: string): Outcome<T> {
-  if (task.isFaulted) {
-    return fail(exhausted, `${what} kept failing: ${shortMessage(task.result, 'unknown error')}`);
-  }
-  return asOutcome<T>(task.result);
-}
-
-/** Waits for a task without letting its failure end the run: its state records it. */
-function* settle(task: Task): Flow<void> {
-  try {
-    yield task;
-  } catch {
-    // Read from the task.
-  }
-}
-
-/** Waits until every task has finished; Task.all alone stops at the first failure. */
-function* settleAll(context: OrchestrationContext, tasks: Task[]): Flow<void> {
-  try {
-    yield context.df.Task.all(tasks);
-    return;
-  } catch {
-    // Outcomes are read from each task below.
-  }
-  for (const task of tasks) {
-    if (!task.isCompleted && !task.isFaulted) yield* settle(task);
-  }
-}
+import { attemptsOf, type Flow, outcomeOf, settle, settleAll } from './task-outcomes';
 
 function notReprocessed(imageId: string, code: ErrorCode, message: string): ReprocessImageResult {
   return { imageId, reprocessed: false, status: 'Failed', version: null, error: { code, message } };
