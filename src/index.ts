@@ -27,6 +27,7 @@ import {
 import { createLocalImageAnalyzer } from './adapters/local-image-analyzer';
 import { createSharpImageProcessor } from './adapters/sharp-image-processor';
 import { randomImageId, sleep, systemClock } from './adapters/system';
+import { createRecentThrottles } from './adapters/recent-throttles';
 import { createTesseractTextRecognizer } from './adapters/tesseract-text-recognizer';
 import { loadConfig, visionPlanOf } from './config';
 import {
@@ -277,6 +278,7 @@ if (config.analyzer === 'azure') {
       gatesFor: gateReaderFor,
       clock: systemClock,
       sleep,
+      throttles: createRecentThrottles(),
     }),
   });
 }

@@ -14,11 +14,12 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import { permanentFailureOf } from '../domain/outcome';
-import { CALL_LEAD_MS, clearance } from '../domain/vision-gate';
+import { CALL_LEAD_MS, clearance, DEFAULT_PAUSE_MS } from '../domain/vision-gate';
 import { type CallVisionOutput, parseCallVisionInput } from '../domain/vision-gate-messages';
 import { Containers } from '../names';
 import type { BlobStore } from '../ports/blob-store';
 import type { GateStateReader } from '../ports/gate-state-reader';
+import type { RecentThrottles } from '../ports/recent-throttles';
 import type { VisionService } from '../ports/vision-service';
 
 export interface CallVisionDeps {
@@ -27,6 +28,8 @@ export interface CallVisionDeps {
   gatesFor: (context: InvocationContext) => GateStateReader;
   clock: () => Date;
   sleep: (ms: number) => Promise<void>;
+  /** 429 pauses this worker has just seen; absent, every call relies on the gate alone. */
+  throttles?: RecentThrottles;
 }
 
 /** How much later than its lead a timer may fire and still have the slot waited for here. */
@@ -61,6 +64,11 @@ export function createCallVision(deps: CallVisionDeps) {
         message: `The uploaded blob ${input.blobName} no longer exists`,
       };
     }
+    // A 429 this worker saw a moment ago may not have reached the gate yet.
+    const pausedHere = deps.throttles?.pausedUntil(input.gate.endpoint) ?? 0;
+    if (pausedHere > deps.clock().getTime()) {
+      return { kind: 'wait', until: pausedHere, reason: 'paused' };
+    }
     try {
       const calledAt = deps.clock().getTime();
       const answer = await deps.vision.analyze(input.gate.endpoint, blob.data);
@@ -68,6 +76,10 @@ export function createCallVision(deps: CallVisionDeps) {
         return { kind: 'called', calledAt, outcome: 'ok', analysis: answer.analysis };
       }
       if (answer.kind === 'throttled') {
+        deps.throttles?.note(
+          input.gate.endpoint,
+          deps.clock().getTime() + (answer.retryAfterMs ?? DEFAULT_PAUSE_MS),
+        );
         return {
           kind: 'called',
           calledAt,

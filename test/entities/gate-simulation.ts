@@ -104,17 +104,21 @@ export function simulateGate(options: SimulationOptions): SimulationResult {
   };
   let lastSettled = 0;
 
-  const service = (at: number): CallOutcome => {
+  /** The service's answer and, for a 429, its Retry-After: until the oldest call leaves. */
+  const service = (at: number): { outcome: CallOutcome; retryAfterMs?: number } => {
     seen.push(at);
     const outage = options.service.outage;
     if (outage !== undefined && at >= outage.from && at < outage.to) {
       result.callsDuringOutage++;
-      return 'unavailable';
+      return { outcome: 'unavailable' };
     }
-    const inWindow = accepted.filter((t) => t > at - 60_000).length;
-    if (inWindow >= options.service.quotaPerMinute) return 'throttled';
+    const inWindow = accepted.filter((t) => t > at - 60_000);
+    if (inWindow.length >= options.service.quotaPerMinute) {
+      const waitMs = Math.min(...inWindow) + 60_000 - at;
+      return { outcome: 'throttled', retryAfterMs: Math.max(1, Math.ceil(waitMs / 1000)) * 1000 };
+    }
     accepted.push(at);
-    return 'ok';
+    return { outcome: 'ok' };
   };
 
   const settle = (at: number, analysed: boolean): void => {
@@ -149,7 +153,7 @@ export function simulateGate(options: SimulationOptions): SimulationResult {
     }
     const callAt = at + between(10, 200);
     result.calls++;
-    const outcome = service(callAt);
+    const { outcome, retryAfterMs } = service(callAt);
     const reportAt = callAt + between(100, 500);
     schedule(reportAt, () => {
       entityOperations++;
@@ -160,6 +164,7 @@ export function simulateGate(options: SimulationOptions): SimulationResult {
         seq,
         outcome,
         calledAt: callAt,
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       }).state;
       if (outcome === 'ok') {
         result.ok++;
