@@ -5,7 +5,7 @@
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { isGateState } from '../domain/vision-gate-messages';
-import type { GateSettings, GateState } from '../domain/vision-gate';
+import { type GateSettings, type GateState, withCurrentFields } from '../domain/vision-gate';
 import { Entities, GateOperations } from '../names';
 import type { GateController } from '../ports/gate-state-reader';
 
@@ -24,8 +24,9 @@ export function gateReaderFor(context: InvocationContext): GateController {
       const response = await client.readEntityState<GateState>(
         new df.EntityId(Entities.visionGate, gateId),
       );
-      if (!response.entityExists || !isGateState(response.entityState)) return undefined;
-      return response.entityState;
+      const state = response.entityState;
+      if (!response.entityExists || state === undefined || !isGateState(state)) return undefined;
+      return withCurrentFields(state);
     },
   };
 }

@@ -73,6 +73,11 @@ export interface GateState {
   readonly lastRateChangeAt: number;
   /** Throttles of grants older than this do not lower the rate again: one cut per episode. */
   readonly rateCutFromSeq: number;
+  /**
+   * `[slot, notBefore]` for slots whose partner a window earlier left late: the two must stay a
+   * full window apart as the service counts them, whatever the plan says.
+   */
+  readonly lateFloors: readonly (readonly [number, number])[];
   /** Recently reported request ids: a report delivered twice is counted once. */
   readonly reported: readonly string[];
   readonly counters: GateCounters;
@@ -132,6 +137,9 @@ export const DEFAULT_PAUSE_MS = 10_000;
 export const RECOVERY_DELAY_MS = 120_000;
 const RECOVERY_STEP_SHARE = 0.05;
 const MAX_REPORTED_IDS = 512;
+/** A late call's partner leaves at least this long after the full window. */
+const FLOOR_GUARD_MS = 250;
+const MAX_LATE_FLOORS = 512;
 /** A holder waiting for someone else's trial looks again this often at the least. */
 const MIN_TRIAL_POLL_MS = 2_000;
 
@@ -172,6 +180,7 @@ export function initialGateState(settings: GateSettings, now: number): GateState
     lastThrottleAt: 0,
     lastRateChangeAt: now,
     rateCutFromSeq: 0,
+    lateFloors: [],
     reported: [],
     counters: {
       granted: 0,
@@ -329,10 +338,10 @@ export function clearance(state: GateState, seq: number, now: number): Clearance
       reason: 'paused',
     };
   }
-  if (seq >= state.plan.seq && seq < state.nextSeq) {
-    const at = slotOf(state, seq);
-    if (at > now) return { kind: 'wait', until: at, reason: 'slot' };
-  }
+  const floor = state.lateFloors.find(([slot]) => slot === seq)?.[1] ?? 0;
+  const at = seq >= state.plan.seq && seq < state.nextSeq ? slotOf(state, seq) : 0;
+  if (Math.max(at, floor) > now)
+    return { kind: 'wait', until: Math.max(at, floor), reason: 'slot' };
   return { kind: 'go', trial: false };
 }
 
@@ -379,7 +388,8 @@ function acquire(
       plan: planFrom(next, next.nextSeq, now, next.ratePerMinute),
     };
   }
-  const slotAt = slotOf(next, next.nextSeq);
+  const floor = next.lateFloors.find(([slot]) => slot === next.nextSeq)?.[1] ?? 0;
+  const slotAt = Math.max(slotOf(next, next.nextSeq), floor);
   if (op.maxWaitMs !== undefined && slotAt - now > op.maxWaitMs) {
     const counters = { ...next.counters, busy: next.counters.busy + 1 };
     return { state: { ...next, counters }, result: { kind: 'busy', slotAt } };
@@ -429,6 +439,21 @@ function nextTrial(state: GateState, now: number, afterSeq: number): GateState {
   return { ...state, openUntil: now, plan: planFrom(state, seq, now, state.ratePerMinute) };
 }
 
+/** Floors still in the future, plus the one this call's lateness asks for, if any. */
+function floorsAfter(
+  state: GateState,
+  seq: number,
+  calledAt: number,
+  now: number,
+): (readonly [number, number])[] {
+  const kept = state.lateFloors.filter(([, at]) => at > now);
+  const partner = seq + state.plan.rate;
+  const floor = calledAt + WINDOW_MS + FLOOR_GUARD_MS;
+  if (seq < state.plan.seq) return kept;
+  if (floor <= slotOf(state, partner) || kept.length >= MAX_LATE_FLOORS) return kept;
+  return [...kept.filter(([slot]) => slot !== partner), [partner, floor]];
+}
+
 function throttled(
   state: GateState,
   now: number,
@@ -466,7 +491,11 @@ function report(state: GateState, op: Extract<GateOperation, { type: 'report' }>
   const now = state.clock;
   const calledAt = Math.min(op.calledAt ?? now, now);
   const reported = [...state.reported, op.requestId].slice(-MAX_REPORTED_IDS);
-  const base: GateState = { ...state, reported };
+  const base: GateState = {
+    ...state,
+    reported,
+    lateFloors: floorsAfter(state, op.seq, calledAt, now),
+  };
   // In half-open, only a slot at or after the plan start can be the trial; older ones were
   // already in flight when the circuit opened and carry no news about the recovery.
   const trial = isHalfOpen(state, now) && op.seq >= state.plan.seq;
@@ -513,6 +542,12 @@ function reset(state: GateState, now: number, settings?: GateSettings): GateStat
   return replan(next, now, now, configured.callsPerMinute);
 }
 
+/** A stored state from an earlier version of this module, with the fields added since. */
+export function withCurrentFields(state: GateState): GateState {
+  const stored = state as Omit<GateState, 'lateFloors'> & { lateFloors?: GateState['lateFloors'] };
+  return stored.lateFloors === undefined ? { ...stored, lateFloors: [] } : state;
+}
+
 /** The gate's reducer: `(state, operation) → { state, result }`. */
 export function reduceGate(
   current: GateState | undefined,
@@ -525,7 +560,7 @@ export function reduceGate(
       settings ?? { callsPerMinute: 20, breakerFailures: 5, breakerSeconds: 30 },
       op.now,
     );
-  const state: GateState = { ...start, clock: Math.max(start.clock, op.now) };
+  const state: GateState = { ...withCurrentFields(start), clock: Math.max(start.clock, op.now) };
   switch (op.type) {
     case 'acquire':
       return acquire(state, op);

@@ -266,17 +266,17 @@ describe('Reducer: visionGate', () => {
       expect(result.entityOperations).toBeLessThanOrEqual(2 * result.calls);
     });
 
-    it('makes no 429 when calls leave up to 1.5 s after their slots', () => {
+    it('makes no 429 when calls leave up to 5 s after their slots (a late call holds back its partner a window on)', () => {
       const result = simulateGate({
         images: 300,
         settings: settings(60, 5),
         service: { quotaPerMinute: 60 },
-        maxLatenessMs: 1_500,
+        maxLatenessMs: 5_000,
         seed: 11,
       });
       expect(result.analysed).toBe(300);
       expect(result.throttled).toBe(0);
-      expect(result.utilisation).toBeGreaterThanOrEqual(0.95);
+      expect(result.utilisation).toBeGreaterThanOrEqual(0.9);
     });
 
     it('keeps 429s to a small fraction when the service allows half the configured quota', () => {

@@ -107,6 +107,9 @@ async function gateState(gateId: string): Promise<GateState> {
   return state;
 }
 
+// Durable timers and retries run in real time; a busy machine stretches them.
+jest.setTimeout(60_000);
+
 beforeAll(async () => {
   await harness.start();
   await harness.listen();
