@@ -74,6 +74,8 @@ import { createResumeDeferredAnalyses } from './triggers/resume-deferred-analyse
 import { variantSpecs } from './domain/variants';
 
 const config = loadConfig(process.env);
+// What orchestrations need to analyse through the Vision gates; only with the azure analyzer.
+const visionPlan = config.analyzer === 'azure' ? visionPlanOf(config.vision) : undefined;
 
 const blobService = createBlobServiceClient(config.storage);
 const blobs = createAzureBlobStore(blobService, {
@@ -193,7 +195,7 @@ app.storageBlob(BlobFunctions.onImageUploaded, {
     variantFormat: config.variantFormat,
     analyzer: config.analyzer,
     maxInputPixels: config.maxInputPixels,
-    ...(config.analyzer === 'azure' ? { vision: visionPlanOf(config.vision) } : {}),
+    ...(visionPlan === undefined ? {} : { vision: visionPlan }),
   }),
 });
 
@@ -209,12 +211,11 @@ df.app.activity(Activities.saveRecord, {
 });
 
 // Batch reprocessing.
-const reprocessVision = config.analyzer === 'azure' ? visionPlanOf(config.vision) : undefined;
 const reprocessPipeline = {
   variants: variantSpecs(config.variantFormat),
   analyzer: config.analyzer,
   maxInputPixels: config.maxInputPixels,
-  ...(reprocessVision === undefined ? {} : { vision: reprocessVision }),
+  ...(visionPlan === undefined ? {} : { vision: visionPlan }),
 };
 app.http(ReprocessFunctions.start, {
   route: ReprocessRoutes.start,
@@ -249,7 +250,7 @@ app.timer(TimerFunctions.resumeDeferredAnalyses, {
   extraInputs: [durableClient],
   handler: createResumeDeferredAnalyses({
     analyzer: config.analyzer,
-    vision: reprocessVision,
+    vision: visionPlan,
     records,
     gatesFor: gateReaderFor,
     clientFor: reprocessClientFor,
@@ -266,7 +267,6 @@ df.app.activity(Activities.saveReprocessedRecord, {
 });
 
 // Azure AI Vision through the shared gates: one visionGate entity per endpoint.
-const vision = config.analyzer === 'azure' ? visionPlanOf(config.vision) : undefined;
 df.app.entity(Entities.visionGate, visionGate);
 df.app.orchestration(Orchestrators.analyzeThroughGate, analyzeThroughGate);
 if (config.analyzer === 'azure') {
@@ -291,14 +291,14 @@ app.http(GateOpsFunctions.list, {
   methods: ['GET'],
   authLevel: 'function',
   extraInputs: [durableClient],
-  handler: createOpsGetGates({ vision, gatesFor: gateReaderFor, clock: systemClock }),
+  handler: createOpsGetGates({ vision: visionPlan, gatesFor: gateReaderFor, clock: systemClock }),
 });
 app.http(GateOpsFunctions.reset, {
   route: GateOpsRoutes.reset,
   methods: ['POST'],
   authLevel: 'function',
   extraInputs: [durableClient],
-  handler: createOpsResetGate({ vision, gatesFor: gateReaderFor, clock: systemClock }),
+  handler: createOpsResetGate({ vision: visionPlan, gatesFor: gateReaderFor, clock: systemClock }),
 });
 
 // The OCR worker thread would otherwise keep a stopping worker process alive.

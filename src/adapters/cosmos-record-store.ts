@@ -116,6 +116,15 @@ export function createCosmosRecordStore(
     return ready;
   };
 
+  /** One page of a query, resuming from a token the store returned. */
+  const fetchPage = async (query: SqlQuerySpec, limit: number, continuationToken?: string) =>
+    (await container()).items
+      .query<Record<string, unknown>>(query, {
+        maxItemCount: limit,
+        ...(continuationToken === undefined ? {} : { continuationToken }),
+      })
+      .fetchNext();
+
   return {
     async get(id: string): Promise<ImageRecord | undefined> {
       const { resource } = await (await container()).item(id, id).read<Record<string, unknown>>();
@@ -145,16 +154,7 @@ export function createCosmosRecordStore(
               parameters: [{ name: '@status', value: options.status }],
             };
       try {
-        const page = await (
-          await container()
-        ).items
-          .query<Record<string, unknown>>(query, {
-            maxItemCount: options.limit,
-            ...(options.continuationToken === undefined
-              ? {}
-              : { continuationToken: options.continuationToken }),
-          })
-          .fetchNext();
+        const page = await fetchPage(query, options.limit, options.continuationToken);
         const items = page.resources
           .map(toImageRecord)
           .filter((record): record is ImageRecord => record !== undefined);
@@ -177,16 +177,7 @@ export function createCosmosRecordStore(
     },
 
     async find(filter: RecordFilter, options: FindOptions) {
-      const page = await (
-        await container()
-      ).items
-        .query<Record<string, unknown>>(findQuerySpec(filter), {
-          maxItemCount: options.limit,
-          ...(options.continuationToken === undefined
-            ? {}
-            : { continuationToken: options.continuationToken }),
-        })
-        .fetchNext();
+      const page = await fetchPage(findQuerySpec(filter), options.limit, options.continuationToken);
       const items = page.resources
         .map(toRecordRef)
         .filter((ref): ref is RecordRef => ref !== undefined);

@@ -48,7 +48,7 @@ import {
 import { Activities } from '../names';
 import { analysisTask } from './analysis-task';
 import { retryOptions } from './retry-options';
-import { attemptsOf, type Flow, outcomeOf, settleAll } from './task-outcomes';
+import { attemptsOf, type Flow, outcomeOf, settleAll, stepAfter } from './task-outcomes';
 
 /** Steps worth keeping in the record: the save step is still running when the record is written. */
 function recordSteps(steps: readonly Step[]): Step[] {
@@ -160,17 +160,13 @@ export const processImage: OrchestrationHandler = function* (
     const name = input.variants[index]?.name ?? 'unknown';
     const outcome = outcomeOf<RenderedVariant>(task, 'PROCESSING_FAILED', `Resize ${name}`);
     const stepName = resizeStepName(name);
-    steps = outcome.ok
-      ? completeStep(steps, stepName, at, attemptsOf(task))
-      : failStep(steps, stepName, at, attemptsOf(task), failureInfo(outcome));
+    steps = stepAfter(steps, stepName, at, task, outcome);
     return outcome;
   });
   let analysis: AnalysisOutcome = { ok: 'skipped' };
   if (analyzeTask !== undefined) {
     const outcome = outcomeOf<Analysis>(analyzeTask, 'ANALYSIS_FAILED', 'Analysis');
-    steps = outcome.ok
-      ? completeStep(steps, STEP_ANALYZE, at, attemptsOf(analyzeTask))
-      : failStep(steps, STEP_ANALYZE, at, attemptsOf(analyzeTask), failureInfo(outcome));
+    steps = stepAfter(steps, STEP_ANALYZE, at, analyzeTask, outcome);
     analysis = outcome;
   }
   publish();

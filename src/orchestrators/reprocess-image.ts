@@ -50,7 +50,7 @@ import {
 import { Activities } from '../names';
 import { analysisTask } from './analysis-task';
 import { retryOptions } from './retry-options';
-import { attemptsOf, type Flow, outcomeOf, settle, settleAll } from './task-outcomes';
+import { attemptsOf, type Flow, outcomeOf, settle, settleAll, stepAfter } from './task-outcomes';
 
 function notReprocessed(imageId: string, code: ErrorCode, message: string): ReprocessImageResult {
   return { imageId, reprocessed: false, status: 'Failed', version: null, error: { code, message } };
@@ -109,9 +109,7 @@ export const reprocessImage: OrchestrationHandler = function* (
     } satisfies SaveReprocessedRecordInput);
     yield* settle(task);
     const saved = outcomeOf<SavedReprocessing>(task, 'PROCESSING_FAILED', 'Saving the record');
-    steps = saved.ok
-      ? completeStep(steps, STEP_SAVE, now(), attemptsOf(task))
-      : failStep(steps, STEP_SAVE, now(), attemptsOf(task), failureInfo(saved));
+    steps = stepAfter(steps, STEP_SAVE, now(), task, saved);
     publish();
     return saved;
   }
@@ -192,18 +190,14 @@ export const reprocessImage: OrchestrationHandler = function* (
         const name = input.variants[index]?.name ?? 'unknown';
         const outcome = outcomeOf<RenderedVariant>(task, 'PROCESSING_FAILED', `Resize ${name}`);
         const stepName = resizeStepName(name);
-        steps = outcome.ok
-          ? completeStep(steps, stepName, at, attemptsOf(task))
-          : failStep(steps, stepName, at, attemptsOf(task), failureInfo(outcome));
+        steps = stepAfter(steps, stepName, at, task, outcome);
         return outcome;
       })
     : undefined;
   let analysis: AnalysisOutcome | undefined;
   if (analyzeTask !== undefined) {
     const outcome = outcomeOf<Analysis>(analyzeTask, 'ANALYSIS_FAILED', 'Analysis');
-    steps = outcome.ok
-      ? completeStep(steps, STEP_ANALYZE, at, attemptsOf(analyzeTask))
-      : failStep(steps, STEP_ANALYZE, at, attemptsOf(analyzeTask), failureInfo(outcome));
+    steps = stepAfter(steps, STEP_ANALYZE, at, analyzeTask, outcome);
     analysis = outcome;
   } else if (analysing) {
     analysis = { ok: 'skipped' };

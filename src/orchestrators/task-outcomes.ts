@@ -7,8 +7,10 @@
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { type ErrorCode, shortMessage } from '../domain/errors';
-import { asOutcome, fail, type Outcome } from '../domain/outcome';
+import { asOutcome, fail, failureInfo, type Outcome } from '../domain/outcome';
 import { ACTIVITY_RETRY } from '../domain/pipeline';
+import type { Step } from '../domain/record';
+import { completeStep, failStep } from '../domain/steps';
 
 export type Flow<T> = Generator<Task, T, unknown>;
 
@@ -58,4 +60,17 @@ export function* settleAll(context: OrchestrationContext, tasks: Task[]): Flow<v
   for (const task of tasks) {
     if (!isSettled(task)) yield* settle(task);
   }
+}
+
+/** The steps with `name` completed or failed at `at`, as its task's outcome says. */
+export function stepAfter(
+  steps: readonly Step[],
+  name: string,
+  at: string,
+  task: Task,
+  outcome: Outcome<unknown>,
+): Step[] {
+  return outcome.ok
+    ? completeStep(steps, name, at, attemptsOf(task))
+    : failStep(steps, name, at, attemptsOf(task), failureInfo(outcome));
 }
