@@ -10,6 +10,7 @@ import type { Registry, RpcHttpData, RpcTypedData } from './functions-core';
 import type { Invoker } from './invoke';
 import { keepConnectionsLikeAzure } from './keep-alive';
 import { compileRoute, matchRoute, sortRoutes, type CompiledRoute } from './routes';
+import type { StaticSite } from './static-site';
 
 export interface HttpServerOptions {
   registry: Registry;
@@ -20,6 +21,8 @@ export interface HttpServerOptions {
   durableApi: ApiOptions;
   clientInput: () => RpcTypedData;
   isReady: () => boolean;
+  /** The web app, for paths outside the route prefix and the Durable API. */
+  staticSite?: StaticSite;
   log: (level: string, message: string) => void;
 }
 
@@ -129,6 +132,7 @@ export function createHttpServer(o: HttpServerOptions): http.Server {
               : undefined
             : path.slice(1);
           if (routePath === undefined) {
+            if (o.staticSite?.(req, res, path)) return;
             hostError(res, 404, 'NOT_FOUND', `No function serves ${path}.`);
             return;
           }

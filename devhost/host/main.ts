@@ -16,6 +16,7 @@ import { clientInputs, FunctionsDurableInvoker } from './durable-invoker';
 import { Registry, installCoreApi } from './functions-core';
 import { loadHostConfig } from './host-config';
 import { createHttpServer, createRpcServer } from './http-server';
+import { createStaticSite, webRoot } from './static-site';
 import { Invoker } from './invoke';
 import { loadApp } from './load-app';
 import { BlobScheduleMonitor } from './schedule-monitor';
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     durableApi,
     clientInput,
     isReady: () => ready,
+    staticSite: createStaticSite(webRoot(config.appDir)),
     log,
   });
   await listen(server, config.port);

@@ -41,6 +41,7 @@ export function formatBanner(state: SupervisorState, functionKey: string, cwd: s
   return [
     '',
     'devhost is running',
+    `  Web app        ${baseUrl}/`,
     `  App            ${baseUrl}/api/...`,
     `  Durable API    ${baseUrl}/runtime/webhooks/durabletask`,
     `  Function key   ${functionKey}  (header x-functions-key or ?code=; ${keyWhere})`,

@@ -2,6 +2,7 @@ import { createWriteStream, existsSync, mkdirSync, type WriteStream } from 'node
 import * as path from 'node:path';
 import { superviseVision } from '../vision/process';
 import { formatBanner } from './banner';
+import { allowPageUploads } from './page-cors';
 import type { RunningProcess } from './child-process';
 import type { SupervisorConfig } from './config';
 import { loadOrCreateFunctionKey } from './function-key';
@@ -69,6 +70,7 @@ async function runUntilStopped(
 
   const [azurite, cosmos] = await startEmulators(config, stop, log, parts.emulators);
   if (stop.aborted) return;
+  if (azurite !== undefined) await allowPageUploads(azurite.connectionString, config.hostPort);
   const vision =
     config.vision === undefined
       ? undefined

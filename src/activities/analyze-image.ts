@@ -6,6 +6,7 @@
  * Output: `{ ok: true, value: Analysis }` (local: colours, blurhash, pHash, OCR text) or a
  *   permanent failure value: SOURCE_NOT_FOUND, CORRUPT_IMAGE, ANALYSIS_DEFERRED (no analyzer for
  *   that provider is available in this deployment).
+ *   Either carries `timing` (the attempt's own start and end, see timed.ts).
  * Idempotency key: none needed, it only reads and computes.
  * Retry policy: analyzer and storage errors throw and are retried.
  */
@@ -14,6 +15,7 @@ import { type AnalyzerKind } from '../domain/record';
 import { fail, permanentFailureOf, succeed } from '../domain/outcome';
 import { type AnalyzeImageOutput, parseAnalyzeImageInput } from '../domain/pipeline';
 import { Containers } from '../names';
+import { type Timed, timed } from './timed';
 import type { BlobStore } from '../ports/blob-store';
 import type { ImageAnalyzer } from '../ports/image-analyzer';
 
@@ -23,7 +25,10 @@ export interface AnalyzeImageDeps {
 }
 
 export function createAnalyzeImage(deps: AnalyzeImageDeps) {
-  return async (rawInput: unknown, context: InvocationContext): Promise<AnalyzeImageOutput> => {
+  const attempt = async (
+    rawInput: unknown,
+    context: InvocationContext,
+  ): Promise<AnalyzeImageOutput> => {
     try {
       const input = parseAnalyzeImageInput(rawInput);
       const analyzer = deps.analyzers[input.provider];
@@ -45,4 +50,6 @@ export function createAnalyzeImage(deps: AnalyzeImageDeps) {
       return failure;
     }
   };
+  return (rawInput: unknown, context: InvocationContext): Promise<Timed<AnalyzeImageOutput>> =>
+    timed(() => attempt(rawInput, context));
 }

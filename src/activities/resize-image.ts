@@ -7,6 +7,7 @@
  * Output: `{ ok: true, value: { name, width, height, format, contentType, bytes } }` or a
  *   permanent failure value: SOURCE_NOT_FOUND, CORRUPT_IMAGE (e.g. a truncated file, which only
  *   shows when the pixels are decoded), IMAGE_TOO_LARGE.
+ *   Either carries `timing` (the attempt's own start and end, see timed.ts).
  * Idempotency key: the blob name `{imageId}/{variant}.{ext}` in images-variants; a rerun
  *   overwrites the same blob with the same bytes.
  * Retry policy: storage errors throw and are retried; decode errors are returned.
@@ -16,6 +17,7 @@ import { fail, permanentFailureOf, succeed } from '../domain/outcome';
 import { parseResizeImageInput, type ResizeImageOutput } from '../domain/pipeline';
 import { variantBlobName, variantContentType } from '../domain/variants';
 import { Containers } from '../names';
+import { type Timed, timed } from './timed';
 import type { BlobStore } from '../ports/blob-store';
 import type { ImageProcessor } from '../ports/image-processor';
 
@@ -28,7 +30,10 @@ export interface ResizeImageDeps {
 }
 
 export function createResizeImage(deps: ResizeImageDeps) {
-  return async (rawInput: unknown, context: InvocationContext): Promise<ResizeImageOutput> => {
+  const attempt = async (
+    rawInput: unknown,
+    context: InvocationContext,
+  ): Promise<ResizeImageOutput> => {
     try {
       const input = parseResizeImageInput(rawInput);
       const { variant } = input;
@@ -59,4 +64,6 @@ export function createResizeImage(deps: ResizeImageDeps) {
       return failure;
     }
   };
+  return (rawInput: unknown, context: InvocationContext): Promise<Timed<ResizeImageOutput>> =>
+    timed(() => attempt(rawInput, context));
 }

@@ -37,18 +37,47 @@ export function startSteps(steps: readonly Step[], names: readonly string[], at:
   );
 }
 
+/**
+ * When an activity itself ran, as it reports beside its result. A fan-in only learns that all of
+ * its tasks are done, so without these every fanned-out step would end at the slowest one.
+ */
+export interface StepTiming {
+  startedAt: string;
+  completedAt: string;
+}
+
+/** The timing an activity result carries, or undefined (older histories, sub-orchestrations). */
+export function timingOf(result: unknown): StepTiming | undefined {
+  if (!isObject(result) || !isObject(result.timing)) return undefined;
+  const { startedAt, completedAt } = result.timing;
+  if (typeof startedAt !== 'string' || typeof completedAt !== 'string') return undefined;
+  if (!(Date.parse(startedAt) <= Date.parse(completedAt))) return undefined;
+  return { startedAt, completedAt };
+}
+
+/**
+ * The span a step is shown with. `at` is the orchestrator's time for the end; with the activity's
+ * own timing the end is when the work really finished. One attempt starts when that attempt
+ * started; with retries the step began at its first schedule, so the waits stay in its duration.
+ */
+function spanOf(step: Step, at: string, attempts: number, timing?: StepTiming): StepTiming {
+  if (timing === undefined) return { startedAt: step.startedAt ?? at, completedAt: at };
+  const startedAt = attempts <= 1 || step.startedAt === null ? timing.startedAt : step.startedAt;
+  return { startedAt, completedAt: timing.completedAt };
+}
+
 export function completeStep(
   steps: readonly Step[],
   name: string,
   at: string,
   attempts: number,
+  timing?: StepTiming,
 ): Step[] {
   return update(steps, name, (step) => ({
     name: step.name,
     status: 'Completed',
     attempts,
-    startedAt: step.startedAt ?? at,
-    completedAt: at,
+    ...spanOf(step, at, attempts, timing),
   }));
 }
 
@@ -58,13 +87,13 @@ export function failStep(
   at: string,
   attempts: number,
   error: ErrorInfo,
+  timing?: StepTiming,
 ): Step[] {
   return update(steps, name, (step) => ({
     name: step.name,
     status: 'Failed',
     attempts,
-    startedAt: step.startedAt ?? at,
-    completedAt: at,
+    ...spanOf(step, at, attempts, timing),
     error: { code: error.code, message: error.message },
   }));
 }

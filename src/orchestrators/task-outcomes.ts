@@ -10,7 +10,7 @@ import { type ErrorCode, shortMessage } from '../domain/errors';
 import { asOutcome, fail, failureInfo, type Outcome } from '../domain/outcome';
 import { ACTIVITY_RETRY } from '../domain/pipeline';
 import type { Step } from '../domain/record';
-import { completeStep, failStep } from '../domain/steps';
+import { completeStep, failStep, timingOf } from '../domain/steps';
 
 export type Flow<T> = Generator<Task, T, unknown>;
 
@@ -62,7 +62,10 @@ export function* settleAll(context: OrchestrationContext, tasks: Task[]): Flow<v
   }
 }
 
-/** The steps with `name` completed or failed at `at`, as its task's outcome says. */
+/**
+ * The steps with `name` completed or failed, as its task's outcome says: at the times the
+ * activity reported for itself when it did, else at `at` (the fan-in).
+ */
 export function stepAfter(
   steps: readonly Step[],
   name: string,
@@ -70,7 +73,8 @@ export function stepAfter(
   task: Task,
   outcome: Outcome<unknown>,
 ): Step[] {
+  const timing = task.isCompleted ? timingOf(task.result) : undefined;
   return outcome.ok
-    ? completeStep(steps, name, at, attemptsOf(task))
-    : failStep(steps, name, at, attemptsOf(task), failureInfo(outcome));
+    ? completeStep(steps, name, at, attemptsOf(task), timing)
+    : failStep(steps, name, at, attemptsOf(task), failureInfo(outcome), timing);
 }

@@ -200,8 +200,12 @@ describe('Function: resizeImage', () => {
         contentType: 'image/webp',
         bytes: expect.any(Number),
       },
+      timing: { startedAt: expect.any(String), completedAt: expect.any(String) },
     });
-    expect(second).toEqual(first);
+    expect(Date.parse(first.timing.completedAt)).toBeGreaterThanOrEqual(
+      Date.parse(first.timing.startedAt),
+    );
+    expect({ ...second, timing: undefined }).toEqual({ ...first, timing: undefined });
     const variantBlobs = [...blobs.blobs.keys()].filter((key) =>
       key.startsWith(Containers.variants),
     );
@@ -257,6 +261,7 @@ describe('Function: analyzeImage', () => {
     expect(outcome).toEqual({
       ok: true,
       value: { status: 'Completed', provider: 'local', text: 'hi' },
+      timing: { startedAt: expect.any(String), completedAt: expect.any(String) },
     });
   });
 

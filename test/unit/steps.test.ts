@@ -5,6 +5,7 @@ import {
   skipPending,
   startSteps,
   stepsFromCustomStatus,
+  timingOf,
 } from '../../src/domain/steps';
 
 describe('Functions: step progress', () => {
@@ -42,6 +43,53 @@ describe('Functions: step progress', () => {
 
     // Assess
     expect(skipped.map((step) => step.status)).toEqual(['Skipped', 'Skipped', 'Pending']);
+  });
+});
+
+describe('Functions: step times reported by the activity', () => {
+  const timing = { startedAt: '2026-01-01T00:00:01.000Z', completedAt: '2026-01-01T00:00:01.158Z' };
+
+  it('records a fanned-out step at its own times, not at the fan-in', () => {
+    // Prepare: the fan-out started at 00:00, the fan-in came at 00:03
+    let steps = startSteps(pendingSteps(['resize:thumb']), ['resize:thumb'], 'fanout');
+
+    // Act
+    steps = completeStep(steps, 'resize:thumb', 'fanin', 1, timing);
+
+    // Assess
+    expect(steps[0]).toMatchObject(timing);
+  });
+
+  it('keeps the first schedule as the start when attempts were retried', () => {
+    // Prepare
+    let steps = startSteps(pendingSteps(['analyze']), ['analyze'], '2026-01-01T00:00:00.000Z');
+
+    // Act
+    steps = failStep(
+      steps,
+      'analyze',
+      'fanin',
+      3,
+      { code: 'ANALYSIS_FAILED', message: 'x' },
+      timing,
+    );
+
+    // Assess: the retry waits belong to the step's duration
+    expect(steps[0]).toMatchObject({
+      startedAt: '2026-01-01T00:00:00.000Z',
+      completedAt: timing.completedAt,
+      attempts: 3,
+    });
+  });
+
+  it('reads timing from an activity result and refuses malformed or reversed times', () => {
+    expect(timingOf({ ok: true, value: 1, timing })).toEqual(timing);
+    expect(timingOf({ ok: true, value: 1 })).toBeUndefined();
+    expect(timingOf({ timing: { startedAt: 1, completedAt: 'x' } })).toBeUndefined();
+    expect(
+      timingOf({ timing: { startedAt: timing.completedAt, completedAt: timing.startedAt } }),
+    ).toBeUndefined();
+    expect(timingOf(null)).toBeUndefined();
   });
 });
 
