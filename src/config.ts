@@ -53,10 +53,19 @@ export interface ReprocessConfig {
   readonly childrenPerGeneration: number;
 }
 
+/** Thresholds of the local analyzer. */
+export interface LocalAnalysisConfig {
+  /** Tesseract word confidence (0..100) a word needs to be reported (`OCR_MIN_CONFIDENCE`). */
+  readonly ocrMinConfidence: number;
+  /** Adult or racy score (0..1) from which moderation is flagged (`MODERATION_THRESHOLD`). */
+  readonly moderationThreshold: number;
+}
+
 export interface AppConfig {
   readonly storage: StorageConfig;
   readonly cosmos: CosmosConfig;
   readonly analyzer: AnalyzerKind;
+  readonly localAnalysis: LocalAnalysisConfig;
   readonly vision: VisionConfig;
   readonly maxUploadBytes: number;
   /** How long an upload URL stays valid (`UPLOAD_URL_TTL_SECONDS`, default 600, at most 7 days). */
@@ -110,6 +119,15 @@ function positiveInt(env: Env, name: string, fallback: number): number {
 function boundedInt(env: Env, name: string, fallback: number, max: number): number {
   const parsed = positiveInt(env, name, fallback);
   if (parsed > max) throw new ConfigError(name, `must be at most ${max}, got "${parsed}"`);
+  return parsed;
+}
+
+function fraction(env: Env, name: string, fallback: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const parsed = /^(0(\.\d+)?|1(\.0+)?)$/.test(raw) ? Number(raw) : NaN;
+  if (!(parsed > 0))
+    throw new ConfigError(name, `must be a number above 0 and at most 1, got "${raw}"`);
   return parsed;
 }
 
@@ -228,6 +246,10 @@ export function loadConfig(env: Env): AppConfig {
       container: cosmosName(env, 'COSMOS_CONTAINER', 'records'),
     },
     analyzer,
+    localAnalysis: {
+      ocrMinConfidence: boundedInt(env, 'OCR_MIN_CONFIDENCE', 70, 100),
+      moderationThreshold: fraction(env, 'MODERATION_THRESHOLD', 0.6),
+    },
     vision: {
       endpoints: visionEndpoints,
       keys: visionKeys,

@@ -24,11 +24,12 @@ import {
   durableClientFor,
   randomInstanceId,
 } from './adapters/durable-orchestration-client';
-import { createLocalImageAnalyzer } from './adapters/local-image-analyzer';
+import { createLocalImageAnalyzer } from './adapters/analysis/local-image-analyzer';
+import { loadModels } from './adapters/analysis/model-runtime';
 import { createSharpImageProcessor } from './adapters/sharp-image-processor';
 import { randomImageId, sleep, systemClock } from './adapters/system';
 import { createRecentThrottles } from './adapters/recent-throttles';
-import { createTesseractTextRecognizer } from './adapters/tesseract-text-recognizer';
+import { createTesseractTextRecognizer } from './adapters/analysis/tesseract-text-recognizer';
 import { loadConfig, visionPlanOf } from './config';
 import {
   Activities,
@@ -87,7 +88,14 @@ const signer = createAzureUploadUrlSigner(blobService, { clock: systemClock });
 const records = createCosmosRecordStore(createCosmosClient(config.cosmos), config.cosmos);
 const images = createSharpImageProcessor();
 const ocr = createTesseractTextRecognizer();
-const analyzers = { local: createLocalImageAnalyzer({ ocr }) };
+// The models load on the first local analysis, once per worker process.
+const analyzers = {
+  local: createLocalImageAnalyzer({
+    ocr,
+    models: loadModels,
+    settings: { ...config.localAnalysis, smartCropAspectRatios: [1] },
+  }),
+};
 const durableClient = df.input.durableClient();
 
 // Public image API.

@@ -7,7 +7,7 @@
 import type { AnalyzerKind } from './record';
 
 export const ANALYZER_VERSIONS = {
-  local: 'local-1',
+  local: 'local-2',
   azure: 'azure-vision-4.0',
   none: 'none',
 } as const satisfies Record<AnalyzerKind, string>;

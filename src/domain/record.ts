@@ -51,9 +51,51 @@ export interface SmartCrop {
   readonly height: number;
 }
 
+/** A rectangle of the source image, in source pixels (upright, after EXIF orientation). */
+export interface BoundingBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Something a detector found: a COCO class name (`cat`, `cup`, `person`, ...) and where. */
+export interface DetectedObject {
+  readonly name: string;
+  readonly confidence: number;
+  readonly box: BoundingBox;
+}
+
+/** A person or a face found in the image. */
+export interface DetectedRegion {
+  readonly confidence: number;
+  readonly box: BoundingBox;
+}
+
+/**
+ * Content-safety scores, each 0..1: `adult` (explicit), `racy` (suggestive), plus the classifier's
+ * own classes in `scores`. `flagged` when `adult` or `racy` reaches the configured threshold.
+ */
+export interface Moderation {
+  readonly adult: number;
+  readonly racy: number;
+  readonly flagged: boolean;
+  readonly threshold: number;
+  readonly scores: Readonly<Record<string, number>>;
+}
+
 export interface Analysis {
   status: AnalysisStatus;
   provider: AnalyzerKind;
+  /** The analyzer's output version (see analyzer-versions.ts), when it records one. */
+  providerVersion?: string;
+  /** The models that produced this analysis, as `name@version`. */
+  models?: string[];
+  objects?: DetectedObject[];
+  /** People (whole persons) found by the object detector. */
+  people?: DetectedRegion[];
+  faces?: DetectedRegion[];
+  moderation?: Moderation;
   caption?: string;
   tags?: Tag[];
   text?: string;

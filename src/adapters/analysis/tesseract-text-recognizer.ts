@@ -4,9 +4,11 @@
  * Nothing is fetched at run time: `langPath` points into the installed package, and
  * `cacheMethod: 'none'` stops tesseract.js from writing a traineddata copy into the working
  * directory. The worker (a thread holding ~15 MB of model) is created on first use and reused.
+ * It answers lines of words with their confidences; deciding which words to believe is the
+ * caller's (confident-text.ts).
  */
 import { createWorker, OEM, type Worker } from 'tesseract.js';
-import type { TextRecognizer } from '../ports/image-analyzer';
+import type { OcrLine, TextRecognizer } from '../../ports/image-analyzer';
 
 interface LanguageData {
   code: string;
@@ -50,11 +52,20 @@ export function createTesseractTextRecognizer(): TextRecognizer {
   };
 
   return {
-    async recognize(image: Buffer): Promise<string> {
+    async recognize(image: Buffer): Promise<OcrLine[]> {
       const current = await getWorker();
       try {
-        const result = await current.recognize(image);
-        return normalizeOcrText(result.data.text);
+        const result = await current.recognize(image, {}, { blocks: true, text: false });
+        return (result.data.blocks ?? []).flatMap((block) =>
+          block.paragraphs.flatMap((paragraph) =>
+            paragraph.lines.map((line) => ({
+              words: line.words.map((word) => ({
+                text: normalizeOcrText(word.text),
+                confidence: word.confidence,
+              })),
+            })),
+          ),
+        );
       } catch (error) {
         // A crashed worker thread stays crashed; drop it so a retry starts a fresh one.
         worker = undefined;
