@@ -20,10 +20,12 @@ import {
   type SaveReprocessedRecordOutput,
 } from '../domain/reprocess';
 import { applyReprocessing } from '../domain/reprocess-apply';
-import type { RecordStore } from '../ports/record-store';
+import { updateRecord } from '../adapters/update-record';
+import type { ConditionalRecordStore } from '../ports/record-store';
+import type { Reprocessing } from '../domain/record';
 
 export interface SaveReprocessedRecordDeps {
-  records: Pick<RecordStore, 'get' | 'upsert'>;
+  records: ConditionalRecordStore;
   clock: () => Date;
 }
 
@@ -33,17 +35,24 @@ export function createSaveReprocessedRecord(deps: SaveReprocessedRecordDeps) {
     context: InvocationContext,
   ): Promise<SaveReprocessedRecordOutput> => {
     const { imageId, change } = parseSaveReprocessedRecordInput(rawInput);
-    const existing = await deps.records.get(imageId);
-    if (existing === undefined) {
+    const at = deps.clock().toISOString();
+    let outcome: { applied: boolean; entry: Reprocessing } | undefined;
+    await updateRecord(deps.records, imageId, (existing) => {
+      if (existing === undefined) {
+        outcome = undefined;
+        return undefined;
+      }
+      const { applied, record, entry } = applyReprocessing(existing, change, at);
+      outcome = { applied, entry };
+      return applied ? record : undefined;
+    });
+    if (outcome === undefined) {
       return fail('NOT_FOUND', `Image "${imageId}" was deleted while it was reprocessed`);
     }
-    const { applied, record, entry } = applyReprocessing(
-      existing,
-      change,
-      deps.clock().toISOString(),
-    );
-    if (applied) await deps.records.upsert(record);
-    else context.log(`saveReprocessedRecord: ${change.instanceId} already saved for ${imageId}`);
+    const { applied, entry } = outcome;
+    if (!applied) {
+      context.log(`saveReprocessedRecord: ${change.instanceId} already saved for ${imageId}`);
+    }
     return succeed({
       applied,
       version: entry.version,

@@ -7,7 +7,13 @@ import { containerInitializer } from './ensure-container';
 import { BlobServiceClient, RestError } from '@azure/storage-blob';
 import type { StorageConfig } from '../config';
 import { defaultAzureCredential } from './azure-credential';
-import type { BlobProperties, BlobStore, PutOptions, StoredBlob } from '../ports/blob-store';
+import type {
+  BlobProperties,
+  BlobRemover,
+  BlobStore,
+  PutOptions,
+  StoredBlob,
+} from '../ports/blob-store';
 import { ByteBudgetCache } from './read-through-cache';
 
 const PING_TIMEOUT_MS = 5000;
@@ -38,7 +44,7 @@ export function createAzureBlobStore(
     cachedContainers?: string[];
     cacheBytes?: number;
   },
-): BlobStore {
+): BlobStore & BlobRemover {
   const cache = new ByteBudgetCache(options.cacheBytes ?? 128 * 1024 * 1024);
   const cached = new Set(options.cachedContainers ?? []);
   const ensureContainer = containerInitializer(service);
@@ -107,6 +113,29 @@ export function createAzureBlobStore(
         if (isNotFound(error)) return undefined;
         throw error;
       }
+    },
+
+    async listNames(container: string, prefix: string): Promise<string[]> {
+      const names: string[] = [];
+      try {
+        for await (const item of service.getContainerClient(container).listBlobsFlat({ prefix })) {
+          names.push(item.name);
+        }
+      } catch (error) {
+        // A container nobody wrote to yet holds nothing.
+        if (isNotFound(error)) return [];
+        throw error;
+      }
+      return names;
+    },
+
+    async remove(container: string, name: string): Promise<boolean> {
+      cache.delete(`${container}/${name}`);
+      const response = await service
+        .getContainerClient(container)
+        .getBlobClient(name)
+        .deleteIfExists({ deleteSnapshots: 'include' });
+      return response.succeeded;
     },
 
     async ping(): Promise<void> {

@@ -9,11 +9,14 @@ import { AppError } from '../domain/errors';
 import { type ImageRecord, isImageStatus, toImageRecord } from '../domain/record';
 import type { RecordFilter, RecordRef } from '../domain/reprocess-filter';
 import type {
+  ConditionalRecordStore,
   FindOptions,
+  LifecycleFinder,
   ListOptions,
   RecordFinder,
   RecordPage,
   RecordStore,
+  StalledRef,
 } from '../ports/record-store';
 
 const PING_TIMEOUT_MS = 5000;
@@ -85,10 +88,38 @@ function toRecordRef(row: Record<string, unknown>): RecordRef | undefined {
   return { id, createdAt, status, processingVersion: Math.max(1, version) };
 }
 
+/**
+ * The twin query: same bytes, same processing spec, Completed, and never reprocessed (a
+ * reprocessing may have produced results under another spec). Oldest first, so every later
+ * upload of the same bytes reuses the same original.
+ */
+export function twinQuerySpec(sha256: string, processingSpec: string, excludeId: string) {
+  return {
+    query:
+      'SELECT TOP 1 * FROM c WHERE c.source.sha256 = @sha256 AND c.processingSpec = @spec ' +
+      "AND c.status = 'Completed' AND c.id != @id AND NOT IS_DEFINED(c.reprocessings) " +
+      'ORDER BY c.createdAt ASC',
+    parameters: [
+      { name: '@sha256', value: sha256 },
+      { name: '@spec', value: processingSpec },
+      { name: '@id', value: excludeId },
+    ],
+  } satisfies SqlQuerySpec;
+}
+
+function toStalledRef(row: Record<string, unknown>): StalledRef | undefined {
+  const { id, status, createdAt, updatedAt } = row;
+  if (typeof id !== 'string' || typeof createdAt !== 'string' || typeof updatedAt !== 'string') {
+    return undefined;
+  }
+  if (status !== 'Accepted' && status !== 'Processing') return undefined;
+  return { id, status, createdAt, updatedAt };
+}
+
 export function createCosmosRecordStore(
   client: CosmosClient,
   config: CosmosConfig,
-): RecordStore & RecordFinder {
+): RecordStore & RecordFinder & ConditionalRecordStore & LifecycleFinder {
   let ready: Promise<Container> | undefined;
 
   const open = async (): Promise<Container> => {
@@ -181,6 +212,68 @@ export function createCosmosRecordStore(
       const items = page.resources
         .map(toRecordRef)
         .filter((ref): ref is RecordRef => ref !== undefined);
+      return { items, continuationToken: page.continuationToken ?? null };
+    },
+
+    async read(id: string) {
+      const { resource } = await (await container()).item(id, id).read<Record<string, unknown>>();
+      if (resource === undefined) return undefined;
+      const record = toImageRecord(resource);
+      const etag = resource._etag;
+      if (record === undefined || typeof etag !== 'string') return undefined;
+      return { record, etag };
+    },
+
+    async replaceIf(record: ImageRecord, etag: string): Promise<boolean> {
+      try {
+        await (
+          await container()
+        )
+          .item(record.id, record.id)
+          .replace(record, { accessCondition: { type: 'IfMatch', condition: etag } });
+        return true;
+      } catch (error) {
+        // 412: another write came first; 404: the record was deleted meanwhile.
+        const status = statusCodeOf(error);
+        if (status === 412 || status === 404) return false;
+        throw error;
+      }
+    },
+
+    async remove(id: string): Promise<boolean> {
+      try {
+        await (await container()).item(id, id).delete();
+        return true;
+      } catch (error) {
+        if (statusCodeOf(error) === 404) return false;
+        throw error;
+      }
+    },
+
+    async findTwin(query) {
+      const page = await fetchPage(
+        twinQuerySpec(query.sha256, query.processingSpec, query.excludeId),
+        1,
+      );
+      const first = page.resources[0];
+      return first === undefined ? undefined : toImageRecord(first);
+    },
+
+    async findStalled(updatedTo: string, options: FindOptions) {
+      const page = await fetchPage(
+        {
+          query:
+            'SELECT c.id, c.status, c.createdAt, c.updatedAt FROM c ' +
+            "WHERE (c.status = 'Accepted' OR c.status = 'Processing') AND c.updatedAt <= @updatedTo " +
+            'ORDER BY c.updatedAt ASC',
+          parameters: [{ name: '@updatedTo', value: updatedTo }],
+        },
+        options.limit,
+        options.continuationToken,
+      );
+      const items = page.resources
+        .map(toStalledRef)
+        .filter((ref): ref is StalledRef => ref !== undefined);
       return { items, continuationToken: page.continuationToken ?? null };
     },
 

@@ -24,6 +24,7 @@ const CATALOGUE = {
   IMAGE_TOO_LARGE: { status: 413, permanent: true },
   CORRUPT_IMAGE: { status: 422, permanent: true },
   SOURCE_NOT_FOUND: { status: 404, permanent: true },
+  SOURCE_LOST: { status: 404, permanent: true },
   ANALYSIS_DEFERRED: { status: 503, permanent: true },
   ANALYSIS_FAILED: { status: 502, permanent: true },
   PROCESSING_FAILED: { status: 500, permanent: true },

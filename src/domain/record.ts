@@ -189,6 +189,20 @@ export interface ImageRecord {
   processingVersion?: number;
   /** Every reprocessing applied, oldest first (the latest 50 are kept). Absent until the first. */
   reprocessings?: Reprocessing[];
+  /**
+   * The processing spec the upload's run used (variant specs, format, analyzer and its version,
+   * as a hash): two uploads of the same bytes under the same spec share their results.
+   */
+  processingSpec?: string;
+  /** Set when this image reused the results of an earlier upload of the same bytes. */
+  reusedFrom?: ReusedFrom;
+}
+
+/** What an image took over from its twin: copies, so each stays whole without the other. */
+export interface ReusedFrom {
+  imageId: string;
+  variants: boolean;
+  analysis: boolean;
 }
 
 export interface AcceptedInit {
@@ -282,6 +296,8 @@ const RECORD_KEYS = [
   'orchestration',
   'processingVersion',
   'reprocessings',
+  'processingSpec',
+  'reusedFrom',
 ] as const;
 
 /**

@@ -32,3 +32,11 @@ export interface BlobStore {
   /** Resolves when the service answers; rejects otherwise. */
   ping(): Promise<void>;
 }
+
+/** Removing blobs, for deleting an image (kept apart from BlobStore: only deletion needs it). */
+export interface BlobRemover {
+  /** Names of the blobs under `prefix` in the container. */
+  listNames(container: string, prefix: string): Promise<string[]>;
+  /** Deletes the blob (and its snapshots); false when it did not exist. */
+  remove(container: string, name: string): Promise<boolean>;
+}

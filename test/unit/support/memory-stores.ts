@@ -7,7 +7,13 @@ import type {
   PutOptions,
   StoredBlob,
 } from '../../../src/ports/blob-store';
-import type { ListOptions, RecordPage, RecordStore } from '../../../src/ports/record-store';
+import type {
+  ConditionalRecordStore,
+  ListOptions,
+  RecordPage,
+  RecordStore,
+  VersionedRecord,
+} from '../../../src/ports/record-store';
 
 export class MemoryBlobStore implements BlobStore {
   readonly blobs = new Map<string, StoredBlob>();
@@ -43,10 +49,42 @@ export class MemoryBlobStore implements BlobStore {
   }
 }
 
-export class MemoryRecordStore implements RecordStore {
+export class MemoryRecordStore implements RecordStore, ConditionalRecordStore {
   readonly records = new Map<string, ImageRecord>();
   healthy = true;
   writes = 0;
+  /** Conditional writes refused because the stored version had changed. */
+  conflicts = 0;
+  /** Runs right after each read() with the ETag: lets a test slip a write in between. */
+  afterRead: ((id: string) => Promise<void>) | undefined;
+
+  /** The stored version's ETag: a digest of the stored document, like a content version. */
+  private etagOf(record: ImageRecord): string {
+    return createHash('sha1').update(JSON.stringify(record)).digest('hex');
+  }
+
+  async read(id: string): Promise<VersionedRecord | undefined> {
+    const record = this.records.get(id);
+    if (record === undefined) return undefined;
+    const versioned = { record: structuredClone(record), etag: this.etagOf(record) };
+    if (this.afterRead !== undefined) await this.afterRead(id);
+    return versioned;
+  }
+
+  replaceIf(record: ImageRecord, etag: string): Promise<boolean> {
+    const stored = this.records.get(record.id);
+    if (stored === undefined || this.etagOf(stored) !== etag) {
+      this.conflicts += 1;
+      return Promise.resolve(false);
+    }
+    this.writes += 1;
+    this.records.set(record.id, structuredClone(record));
+    return Promise.resolve(true);
+  }
+
+  remove(id: string): Promise<boolean> {
+    return Promise.resolve(this.records.delete(id));
+  }
 
   get(id: string): Promise<ImageRecord | undefined> {
     const record = this.records.get(id);
