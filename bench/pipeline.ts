@@ -1,52 +1,43 @@
 /**
  * `npm run bench`: the same photos through the whole pipeline (upload → blob trigger →
  * orchestration → inspect + three resize activities → record) and through sharp alone (the
- * same three variants, same machine, same run), alternating rounds. Prints the throughput ratio
- * and the host's peak RSS. Target: pipeline ≥ 0.7 × sharp alone with ANALYZER=none.
+ * same three variants, same machine, same run), alternating rounds, for each photo set (real
+ * camera JPEGs when installed, see photo-sets.ts, and a synthetic set) with ANALYZER=none, then
+ * ANALYZER=local beside it. Prints medians of the throughput, the ratio pipeline / sharp alone
+ * (target ≥ 0.85 with ANALYZER=none), the CPU-ms per image of each devhost process (read from
+ * /proc) against sharp alone's, and the host's peak RSS.
  *
- * Options (env): BENCH_PHOTOS (default 24), BENCH_ROUNDS (3), BENCH_CONCURRENCY (4, sharp alone).
+ * Options (env): BENCH_PHOTOS (default 24), BENCH_ROUNDS (3), BENCH_CONCURRENCY (4, sharp
+ * alone), BENCH_SETS (camera,synthetic), BENCH_ANALYZERS (none,local), BENCH_PHOTO_DIR.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import sharp from 'sharp';
 import { startStack, type Stack } from '../devhost/testing/stack';
+import { cameraPhotos, DEFAULT_CAMERA_DIR, syntheticPhotos, type PhotoSet } from './photo-sets';
+import {
+  addCpu,
+  CPU_PARTS,
+  cpuDelta,
+  ownCpuMs,
+  sampleCpu,
+  zeroCpu,
+  type CpuSample,
+} from './process-cpu';
 
 const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 24);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const SETS = (process.env.BENCH_SETS ?? 'camera,synthetic').split(',');
+const ANALYZERS = (process.env.BENCH_ANALYZERS ?? 'none,local').split(',');
 const VARIANTS = [
   { name: 'thumb', box: 150 },
   { name: 'medium', box: 640 },
   { name: 'large', box: 1280 },
 ];
 
-/** Camera-like photos: smooth gradients plus grain, so JPEG and WebP do real work. */
-async function makePhotos(count: number): Promise<Buffer[]> {
-  const photos: Buffer[] = [];
-  for (let i = 0; i < count; i++) {
-    const width = 3000 + (i % 4) * 100;
-    const height = 2000;
-    const raw = Buffer.alloc(width * height * 3);
-    let seed = i * 7919 + 1;
-    for (let p = 0; p < width * height; p++) {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      const x = p % width;
-      const y = Math.floor(p / width);
-      const grain = (seed >> 16) % 24;
-      raw[p * 3] = (x * 255) / width + grain;
-      raw[p * 3 + 1] = (y * 255) / height + grain;
-      raw[p * 3 + 2] = ((x + y + i * 40) % 255) + grain;
-    }
-    photos.push(
-      await sharp(raw, { raw: { width, height, channels: 3 } })
-        .jpeg({ quality: 88 })
-        .toBuffer(),
-    );
-  }
-  return photos;
-}
-
-async function sharpAlone(photos: Buffer[]): Promise<number> {
+async function sharpAlone(photos: Buffer[]): Promise<{ rate: number; cpuMs: number }> {
+  const cpu = ownCpuMs();
   const start = performance.now();
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -57,13 +48,16 @@ async function sharpAlone(photos: Buffer[]): Promise<number> {
         await sharp(photo)
           .rotate()
           .resize(v.box, v.box, { fit: 'inside', withoutEnlargement: true })
-          .webp()
+          .webp({ quality: 80, effort: 4 })
           .toBuffer();
       }
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return photos.length / ((performance.now() - start) / 1000);
+  return {
+    rate: photos.length / ((performance.now() - start) / 1000),
+    cpuMs: ownCpuMs() - cpu,
+  };
 }
 
 async function pipeline(stack: Stack, photos: Buffer[]): Promise<number> {
@@ -105,50 +99,113 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-async function main(): Promise<void> {
-  console.log(`Preparing ${PHOTOS} photos (about 3000×2000 JPEG) on ${os.cpus().length} cores…`);
-  const photos = await makePhotos(PHOTOS);
-  const stack = await startStack({
-    env: {
-      ANALYZER: 'none',
-      ...(process.env.DEVHOST_BLOB_POLL_MS
-        ? { DEVHOST_BLOB_POLL_MS: process.env.DEVHOST_BLOB_POLL_MS }
-        : {}),
-      ...(process.env.DEVHOST_MAX_ACTIVITIES
-        ? { DEVHOST_MAX_ACTIVITIES: process.env.DEVHOST_MAX_ACTIVITIES }
-        : {}),
-    },
-    removeStateDirOnStop: process.env.BENCH_KEEP_STATE !== '1',
-  });
-  console.log(`devhost state and logs: ${stack.stateDir}`);
-  try {
-    await pipeline(stack, photos.slice(0, 2)); // warm-up: first requests, containers, clients
-    const ratios: number[] = [];
-    const piped: number[] = [];
-    const alone: number[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      const a = await sharpAlone(photos);
-      const p = await pipeline(stack, photos);
-      alone.push(a);
-      piped.push(p);
-      ratios.push(p / a);
-      console.log(
-        `round ${round}: sharp alone ${a.toFixed(2)} photos/s, pipeline ${p.toFixed(2)} photos/s, ratio ${(p / a).toFixed(2)}`,
-      );
-    }
-    const rss = peakRssMiB(stack.hostPid());
-    console.log('');
+interface Row {
+  set: string;
+  analyzer: string;
+  alone: number;
+  piped: number;
+  ratio: number;
+  ratios: number[];
+  /** CPU-ms per image of each part of the stack, over every pipeline round. */
+  cpu: CpuSample;
+  aloneCpuMs: number;
+  rssMiB: number;
+}
+
+async function runSet(stack: Stack, set: PhotoSet, analyzer: string): Promise<Row> {
+  console.log(`\n${set.name}, ANALYZER=${analyzer}: ${set.describe}`);
+  await pipeline(stack, set.photos.slice(0, 2)); // warm-up: first requests, containers, clients
+  const ratios: number[] = [];
+  const piped: number[] = [];
+  const alone: number[] = [];
+  const cpu = zeroCpu();
+  let aloneCpu = 0;
+  for (let round = 1; round <= ROUNDS; round++) {
+    const a = await sharpAlone(set.photos);
+    const before = sampleCpu(stack.supervisorPid, stack.hostPid());
+    const p = await pipeline(stack, set.photos);
+    addCpu(cpu, cpuDelta(sampleCpu(stack.supervisorPid, stack.hostPid()), before));
+    aloneCpu += a.cpuMs;
+    alone.push(a.rate);
+    piped.push(p);
+    ratios.push(p / a.rate);
     console.log(
-      `sharp alone   median ${median(alone).toFixed(2)} photos/s (concurrency ${CONCURRENCY})`,
+      `  round ${round}: sharp alone ${a.rate.toFixed(2)} photos/s, pipeline ${p.toFixed(2)} photos/s, ratio ${(p / a.rate).toFixed(2)}`,
     );
-    console.log(
-      `pipeline      median ${median(piped).toFixed(2)} photos/s (ANALYZER=none, through devhost + Azurite + Cosmos emulator)`,
-    );
-    console.log(`ratio         median ${median(ratios).toFixed(2)} (target ≥ 0.70)`);
-    console.log(`host peak RSS ${rss.toFixed(0)} MiB`);
-  } finally {
-    await stack.stop();
   }
+  const images = ROUNDS * set.photos.length;
+  for (const part of CPU_PARTS) cpu[part] /= images;
+  return {
+    set: set.name,
+    analyzer,
+    alone: median(alone),
+    piped: median(piped),
+    ratio: median(ratios),
+    ratios,
+    cpu,
+    aloneCpuMs: aloneCpu / images,
+    rssMiB: peakRssMiB(stack.hostPid()),
+  };
+}
+
+function report(rows: Row[]): void {
+  console.log('\nMedians of each row (one run, rounds alternated with sharp alone):');
+  for (const r of rows) {
+    const lo = Math.min(...r.ratios).toFixed(2);
+    const hi = Math.max(...r.ratios).toFixed(2);
+    console.log(
+      `  ${r.set.padEnd(9)} ANALYZER=${r.analyzer.padEnd(5)}  sharp alone ${r.alone.toFixed(2)} photos/s  pipeline ${r.piped.toFixed(2)} photos/s  ratio ${r.ratio.toFixed(2)} (${lo}–${hi})${r.analyzer === 'none' ? '  target ≥ 0.85' : ''}  host peak RSS ${r.rssMiB.toFixed(0)} MiB`,
+    );
+  }
+  console.log('\nCPU-ms per image, by process (pipeline rounds; sharp alone is this process):');
+  for (const r of rows) {
+    const total = CPU_PARTS.reduce((sum, part) => sum + r.cpu[part], 0);
+    const parts = CPU_PARTS.map((part) => `${part} ${r.cpu[part].toFixed(0)}`).join(', ');
+    console.log(
+      `  ${r.set.padEnd(9)} ANALYZER=${r.analyzer.padEnd(5)}  total ${total.toFixed(0)} (${parts}); sharp alone ${r.aloneCpuMs.toFixed(0)}; overhead ${(total - r.aloneCpuMs).toFixed(0)}`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`Preparing photos on ${os.cpus().length} cores…`);
+  const sets: PhotoSet[] = [];
+  for (const name of SETS) {
+    if (name === 'camera') {
+      const camera = await cameraPhotos(PHOTOS);
+      if (camera) sets.push(camera);
+      else
+        console.log(
+          `No camera photos in ${process.env.BENCH_PHOTO_DIR ?? DEFAULT_CAMERA_DIR}: apt-get install mate-backgrounds, or set BENCH_PHOTO_DIR. Skipping that set.`,
+        );
+    } else if (name === 'synthetic') sets.push(await syntheticPhotos(PHOTOS));
+    else throw new Error(`BENCH_SETS: unknown set '${name}' (camera, synthetic)`);
+  }
+  const rows: Row[] = [];
+  for (const analyzer of ANALYZERS) {
+    const stack = await startStack({
+      env: {
+        ANALYZER: analyzer,
+        ...(process.env.DEVHOST_BLOB_POLL_MS
+          ? { DEVHOST_BLOB_POLL_MS: process.env.DEVHOST_BLOB_POLL_MS }
+          : {}),
+        ...(process.env.DEVHOST_MAX_ACTIVITIES
+          ? { DEVHOST_MAX_ACTIVITIES: process.env.DEVHOST_MAX_ACTIVITIES }
+          : {}),
+      },
+      removeStateDirOnStop: process.env.BENCH_KEEP_STATE !== '1',
+    });
+    console.log(`\ndevhost (ANALYZER=${analyzer}) state and logs: ${stack.stateDir}`);
+    try {
+      // The analyzer's row beside none: the first set is enough.
+      for (const set of analyzer === 'none' ? sets : sets.slice(0, 1)) {
+        rows.push(await runSet(stack, set, analyzer));
+      }
+    } finally {
+      await stack.stop();
+    }
+  }
+  report(rows);
 }
 
 main().catch((err: unknown) => {

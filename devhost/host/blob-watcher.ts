@@ -1,8 +1,19 @@
 /**
- * Blob triggers: polls each watched container and invokes the function once per blob version
- * (name + ETag), like the host's blob scan. Receipts live in storage (`azure-webjobs-hosts`), so a
- * restarted host neither misses nor repeats a blob; a failed invocation is retried, then parked.
- * In Azure the same functions use the Event Grid source; locally the scan stands in for it.
+ * Blob triggers: invokes the function once per blob version (name + ETag), like the host's blob
+ * scan. Receipts live in storage (`azure-webjobs-hosts`), so a restarted host neither misses nor
+ * repeats a blob; a failed invocation is retried, then parked. In Azure the same functions use
+ * the Event Grid source; locally the scan stands in for it.
+ *
+ * The cost of a poll does not grow with the container. Each poll reads two things:
+ * - the tail: blobs named at or after a cursor (`startFrom`), the oldest name not yet done.
+ *   Names the app hands out sort by time, so the tail holds only what is new or still running;
+ * - one page of a rolling rescan of the whole container (`DEVHOST_BLOB_RESCAN_PAGE` names every
+ *   `DEVHOST_BLOB_RESCAN_MS`), which finds what the tail cannot: a blob written under a name that
+ *   sorts before the cursor (a late PUT to an upload URL handed out earlier, any other name) or a
+ *   new version of an old blob. A full pass takes container size / page × interval.
+ * Crash safety rests on the receipts, not on the cursor: a new process starts with no cursor, so
+ * its first tail read covers the whole container once, and anything written while no host ran
+ * is found there.
  */
 import { BlobServiceClient, type BlobItem, type ContainerClient } from '@azure/storage-blob';
 import { clientInputs } from './durable-invoker';
@@ -22,6 +33,11 @@ interface Watch {
   done: Set<string>;
   attempts: Map<string, number>;
   inFlight: Set<string>;
+  /** The tail starts here: the oldest name seen not yet done (undefined: the whole container). */
+  cursor: string | undefined;
+  /** Where the rolling rescan goes on (the listing's own continuation token). */
+  rescanMarker: string | undefined;
+  lastRescanAt: number;
 }
 
 export interface BlobWatcherOptions {
@@ -30,6 +46,9 @@ export interface BlobWatcherOptions {
   connectionString: (connectionName: string) => string | undefined;
   clientInput: () => RpcTypedData;
   pollMs: number;
+  /** How many names one rescan step reads, and how often it runs. */
+  rescanPage: number;
+  rescanMs: number;
   concurrency: number;
   hostId: string;
   log: (level: string, message: string) => void;
@@ -90,6 +109,9 @@ export class BlobWatcher {
         done: new Set(),
         attempts: new Map(),
         inFlight: new Set(),
+        cursor: undefined,
+        rescanMarker: undefined,
+        lastRescanAt: Date.now(),
       };
       for await (const blob of receipts.listBlobsFlat({ prefix: this.receiptPrefix(watch) })) {
         watch.done.add(blob.name.slice(this.receiptPrefix(watch).length));
@@ -112,20 +134,10 @@ export class BlobWatcher {
     if (this.stopped) return;
     for (const w of this.watches) {
       try {
-        for await (const blob of w.container.listBlobsFlat({
-          prefix: w.prefix,
-          includeMetadata: true,
-        })) {
-          const etag = blob.properties.etag ?? '';
-          const key = `${blob.name}/${etag.replace(/"/g, '')}`;
-          if (w.done.has(key) || w.inFlight.has(key) || !w.pattern.test(blob.name)) continue;
-          if (this.running >= this.o.concurrency) break;
-          w.inFlight.add(key);
-          this.running++;
-          void this.fire(w, blob.name, key, blob.properties, blob.metadata ?? {}).finally(() => {
-            w.inFlight.delete(key);
-            this.running--;
-          });
+        await this.readTail(w);
+        if (Date.now() - w.lastRescanAt >= this.o.rescanMs) {
+          w.lastRescanAt = Date.now();
+          await this.rescanStep(w);
         }
       } catch (err) {
         this.o.log('warn', `Blob scan of ${w.containerName} failed: ${String(err)}`);
@@ -133,6 +145,63 @@ export class BlobWatcher {
     }
     this.timer = setTimeout(() => void this.poll(), this.o.pollMs);
     this.timer.unref?.();
+  }
+
+  /** Blobs named at or after the cursor; moves the cursor to the oldest one not yet done. */
+  private async readTail(w: Watch): Promise<void> {
+    let oldestPending: string | undefined;
+    let last: string | undefined;
+    for await (const blob of w.container.listBlobsFlat({
+      prefix: w.prefix,
+      includeMetadata: true,
+      ...(w.cursor === undefined ? {} : { startFrom: w.cursor }),
+    })) {
+      last = blob.name;
+      const state = this.consider(w, blob);
+      if (state === 'pending' && oldestPending === undefined) oldestPending = blob.name;
+      if (state === 'full') {
+        oldestPending ??= blob.name;
+        break;
+      }
+    }
+    // Never past a name that is not done: the next read starts with it again.
+    const next = oldestPending ?? last;
+    if (next !== undefined && (w.cursor === undefined || next > w.cursor)) w.cursor = next;
+  }
+
+  /** One page of the rolling pass over the whole container. */
+  private async rescanStep(w: Watch): Promise<void> {
+    const pages = w.container
+      .listBlobsFlat({ prefix: w.prefix, includeMetadata: true })
+      .byPage({ maxPageSize: this.o.rescanPage, continuationToken: w.rescanMarker });
+    for await (const page of pages) {
+      for (const blob of page.segment.blobItems) {
+        if (this.consider(w, blob) === 'full') return; // this page again next time
+      }
+      w.rescanMarker = page.continuationToken || undefined;
+      return;
+    }
+    w.rescanMarker = undefined;
+  }
+
+  /**
+   * Starts the function for a blob version not yet done. `pending`: not done yet (started now,
+   * running, or waiting for a retry); `full`: not started, every slot is busy.
+   */
+  private consider(w: Watch, blob: BlobItem): 'done' | 'pending' | 'full' {
+    if (!w.pattern.test(blob.name)) return 'done';
+    const etag = blob.properties.etag ?? '';
+    const key = `${blob.name}/${etag.replace(/"/g, '')}`;
+    if (w.done.has(key)) return 'done';
+    if (w.inFlight.has(key)) return 'pending';
+    if (this.running >= this.o.concurrency) return 'full';
+    w.inFlight.add(key);
+    this.running++;
+    void this.fire(w, blob.name, key, blob.properties, blob.metadata ?? {}).finally(() => {
+      w.inFlight.delete(key);
+      this.running--;
+    });
+    return 'pending';
   }
 
   private async fire(

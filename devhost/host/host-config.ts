@@ -16,6 +16,8 @@ export interface HostConfig {
   maxConcurrentOrchestrations: number;
   maxRequestBytes: number;
   blobPollMs: number;
+  blobRescanPage: number;
+  blobRescanMs: number;
 }
 
 interface HostJson {
@@ -94,5 +96,7 @@ export function loadHostConfig(env: NodeJS.ProcessEnv = process.env): HostConfig
     ),
     maxRequestBytes: int(env, 'DEVHOST_MAX_REQUEST_BYTES', 100 * 1024 * 1024),
     blobPollMs: int(env, 'DEVHOST_BLOB_POLL_MS', 500, 10),
+    blobRescanPage: int(env, 'DEVHOST_BLOB_RESCAN_PAGE', 500, 1),
+    blobRescanMs: int(env, 'DEVHOST_BLOB_RESCAN_MS', 2000, 10),
   };
 }

@@ -114,6 +114,8 @@ async function main(): Promise<void> {
     connectionString: (name) => process.env[name] ?? process.env[`${name}__connectionString`],
     clientInput,
     pollMs: config.blobPollMs,
+    rescanPage: config.blobRescanPage,
+    rescanMs: config.blobRescanMs,
     concurrency: 8,
     hostId: config.hubName.toLowerCase(),
     log,
