@@ -125,13 +125,32 @@ const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 
 /** One template (main or a module's nested one) with its parameter values. */
 export class TemplateScope {
-  private readonly variables = new Map<string, unknown>();
+  private variables = new Map<string, unknown>();
+  private index: number | undefined;
 
   constructor(
     readonly template: ArmTemplate,
     private readonly parameters: Record<string, unknown>,
     private readonly resourceGroup = 'rg',
   ) {}
+
+  /** The same scope inside iteration `index` of a copy loop (`copyIndex()`). */
+  atCopy(index: number): TemplateScope {
+    const copy = new TemplateScope(this.template, this.parameters, this.resourceGroup);
+    copy.variables = this.variables;
+    copy.index = index;
+    return copy;
+  }
+
+  /** Each deployed instance of a resource: one, or one per iteration of its copy loop. */
+  instances(resource: ArmResource): TemplateScope[] {
+    const copy = resource.copy as { count: Json } | undefined;
+    const scopes =
+      copy === undefined
+        ? [this as TemplateScope]
+        : Array.from({ length: this.value(copy.count) as number }, (_v, i) => this.atCopy(i));
+    return scopes.filter((scope) => scope.deployed(resource));
+  }
 
   /** A scope for the main template, parameters not given taking their defaults. */
   static main(template: ArmTemplate, given: Record<string, Json>): TemplateScope {
@@ -164,7 +183,9 @@ export class TemplateScope {
     }
     if (Array.isArray(raw)) return raw.map((item) => this.value(item));
     if (raw !== null && typeof raw === 'object') {
-      return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, this.value(v)]));
+      return Object.fromEntries(
+        Object.entries(raw).map(([k, v]) => [String(this.value(k)), this.value(v)]),
+      );
     }
     return raw;
   }
@@ -182,10 +203,14 @@ export class TemplateScope {
     if (resource === undefined) throw new Error(`No module ${name}`);
     const properties = resource.properties as {
       template: ArmTemplate;
-      parameters?: Record<string, { value: Json }>;
+      // Each entry is `{ value }`, or an expression that yields one (a conditional value).
+      parameters?: Record<string, Json>;
     };
     const parameters = Object.fromEntries(
-      Object.entries(properties.parameters ?? {}).map(([k, v]) => [k, this.value(v.value)]),
+      Object.entries(properties.parameters ?? {}).map(([k, v]) => [
+        k,
+        (this.value(v) as { value: unknown }).value,
+      ]),
     );
     return new TemplateScope(properties.template, parameters, this.resourceGroup);
   }
@@ -252,6 +277,9 @@ export class TemplateScope {
     switch (name) {
       case 'parameters':
         return this.parameter(text(0));
+      case 'copyindex':
+        if (this.index === undefined) throw new Error('copyIndex() outside a copy loop');
+        return this.index + ((args[0] as number | undefined) ?? 0);
       case 'variables':
         return this.variable(text(0));
       case 'reference':
