@@ -7,6 +7,8 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 const base = {
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
+  // npm run package stages a copy of package.json there.
+  modulePathIgnorePatterns: ['<rootDir>/dist/azure-package/'],
   // The Functions worker injects @azure/functions-core; in-process tests get devhost's registry.
   moduleNameMapper: {
     '^@azure/functions-core$': '<rootDir>/devhost/testing/functions-core-module.ts',
@@ -24,6 +26,12 @@ module.exports = {
         '<rootDir>/test/orchestrators/**/*.test.ts',
         '<rootDir>/test/conformance/**/*.test.ts',
       ],
+    },
+    {
+      ...base,
+      // The Azure template (compiled with the real Bicep compiler) and what the app registers.
+      displayName: 'deploy',
+      testMatch: ['<rootDir>/test/deploy/**/*.test.ts'],
     },
     {
       ...base,
