@@ -50,6 +50,9 @@ export default tseslint.config(
       'coverage/**',
       '*.config.js',
       'eslint.config.mjs',
+      // The web app's build output and its Vite config (ESM, resolved by Vite itself).
+      'web/dist/**',
+      'web/*.config.mts',
     ],
   },
   js.configs.recommended,
