@@ -4,11 +4,14 @@
  * terminated first, a repeated DELETE answers 204, and the tombstone keeps a redelivered upload
  * event (the same blob name written again) from bringing the image back.
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { getRecord, phonePhoto, sharedStack, uploadOk, waitFinished } from './client';
 
 const stack = sharedStack();
 const blobService = BlobServiceClient.fromConnectionString(process.env.TEST_STORAGE ?? '');
+const MAIN = path.join(__dirname, '..', '..', 'dist', 'cli', 'main.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function del(id: string, key: string | null = stack.key): Promise<Response> {
@@ -144,5 +147,31 @@ describe('DELETE /api/images/{id}', () => {
     expect(await instancesOf(id)).toEqual([]);
     expect(await blobNames('images-variants', `${id}/`)).toEqual([]);
     expect(await blobNames('images-incoming', id)).toEqual([]);
+  });
+
+  it('image-pipeline delete <id> waits for the cascade and reports what it removed', async () => {
+    // Prepare
+    const id = await uploadOk(stack, photo);
+    await waitFinished(stack, id);
+
+    // Act
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number; stdout: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [MAIN, ...args, '--url', stack.baseUrl, '--key', stack.key],
+          { timeout: 120_000 },
+          (error, stdout) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+        );
+      });
+    const first = await cli('delete', id);
+    const second = await cli('delete', id);
+
+    // Assess
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(new RegExp(`Deleted ${id}: 4 blob\\(s\\), \\d+ orchestration`));
+    expect((await getRecord(stack, id)).status).toBe(404);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('already deleted');
   });
 });
