@@ -21,6 +21,7 @@ export interface ApiClient {
     body?: unknown,
     query?: Record<string, string | undefined>,
   ): Promise<ApiResponse<T>>;
+  delete<T>(path: string): Promise<ApiResponse<T>>;
 }
 
 export type FetchFn = (url: string, init: RequestInit) => Promise<Response>;
@@ -98,5 +99,6 @@ export function createApiClient(target: Target, fetchFn: FetchFn = fetch): ApiCl
     baseUrl: target.baseUrl,
     get: (path, query) => send('GET', path, undefined, query),
     post: (path, body, query) => send('POST', path, body, query),
+    delete: (path) => send('DELETE', path, undefined),
   };
 }

@@ -14,6 +14,7 @@ export const COMMANDS = [
   'terminate',
   'restart',
   'purge',
+  'delete',
   'reprocess',
   'gate',
 ] as const;
@@ -60,6 +61,7 @@ const SPEC: Record<
   terminate: { options: ['reason'], positionals: ['instanceId'] },
   restart: { options: ['same-id'], positionals: ['instanceId'] },
   purge: { options: [], positionals: ['instanceId'] },
+  delete: { options: [], positionals: ['imageId'] },
   reprocess: {
     options: [
       'status',

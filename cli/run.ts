@@ -7,6 +7,7 @@ import { createApiClient, type FetchFn } from './api-client';
 import { ApiError, errorLine } from './api-error';
 import { type CommandName, parseCommandLine } from './args';
 import type { Command } from './commands/context';
+import { deleteImage } from './commands/delete-image';
 import { gate } from './commands/gate';
 import { history } from './commands/history';
 import { purge, restart, terminate } from './commands/instance-actions';
@@ -26,6 +27,7 @@ const COMMANDS: Record<CommandName, Command> = {
   terminate,
   restart,
   purge,
+  delete: deleteImage,
   reprocess,
   gate,
 };

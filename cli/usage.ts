@@ -6,6 +6,8 @@ Images
   list [--status S] [--limit N] [--continuation T]
                                 images, newest first (S: Accepted, Processing, Completed,
                                 CompletedWithWarnings, Failed)
+  delete <imageId>              delete the image (function key): source, variants, record and
+                                every run's history; waits until the cascade has finished
 
 Orchestrations (function key required)
   orchestrations [--status Running,Failed] [--since ISO] [--until ISO] [--name N]

@@ -73,6 +73,13 @@ import { createStartReprocess } from './triggers/ops-reprocess-start';
 import { createGetReprocess } from './triggers/ops-reprocess-status';
 import { createResumeDeferredAnalyses } from './triggers/resume-deferred-analyses';
 import { variantSpecs } from './domain/variants';
+import { createFindImageInstances } from './activities/lifecycle/find-image-instances';
+import { createPurgeInstances } from './activities/lifecycle/purge-instances';
+import { createRemoveImageData } from './activities/lifecycle/remove-image-data';
+import { createTerminateInstances } from './activities/lifecycle/terminate-instances';
+import { durableInstancePagesFor } from './adapters/durable-instance-pages';
+import { cascadeDelete } from './orchestrators/cascade-delete';
+import { createDeleteImage } from './triggers/delete-image';
 
 const config = loadConfig(process.env);
 // What orchestrations need to analyse through the Vision gates; only with the azure analyzer.
@@ -199,6 +206,7 @@ app.storageBlob(BlobFunctions.onImageUploaded, {
   extraInputs: [durableClient],
   handler: createOnImageUploaded({
     blobs,
+    remover: blobs,
     clientFor: durableClientFor,
     variantFormat: config.variantFormat,
     analyzer: config.analyzer,
@@ -307,6 +315,31 @@ app.http(GateOpsFunctions.reset, {
   authLevel: 'function',
   extraInputs: [durableClient],
   handler: createOpsResetGate({ vision: visionPlan, gatesFor: gateReaderFor, clock: systemClock }),
+});
+
+// Image lifecycle: delete with everything that belongs to the image.
+app.http(HttpFunctions.deleteImage, {
+  route: Routes.image,
+  methods: ['DELETE'],
+  authLevel: 'function',
+  extraInputs: [durableClient],
+  handler: createDeleteImage({ blobs, records, clientFor: durableClientFor, clock: systemClock }),
+});
+df.app.orchestration(Orchestrators.cascadeDelete, cascadeDelete);
+df.app.activity(Activities.findImageInstances, {
+  extraInputs: [durableClient],
+  handler: createFindImageInstances({ pagesFor: durableInstancePagesFor }),
+});
+df.app.activity(Activities.terminateInstances, {
+  extraInputs: [durableClient],
+  handler: createTerminateInstances({ pagesFor: durableInstancePagesFor }),
+});
+df.app.activity(Activities.removeImageData, {
+  handler: createRemoveImageData({ blobs, records }),
+});
+df.app.activity(Activities.purgeInstances, {
+  extraInputs: [durableClient],
+  handler: createPurgeInstances({ pagesFor: durableInstancePagesFor }),
 });
 
 // The OCR worker thread would otherwise keep a stopping worker process alive.

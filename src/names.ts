@@ -10,6 +10,7 @@ export const HttpFunctions = {
   listImages: 'listImages',
   getImageVariant: 'getImageVariant',
   health: 'health',
+  deleteImage: 'deleteImage',
 } as const;
 
 export const BlobFunctions = {
@@ -21,6 +22,7 @@ export const Orchestrators = {
   analyzeThroughGate: 'analyzeThroughGate',
   reprocessImage: 'reprocessImage',
   reprocessBatch: 'reprocessBatch',
+  cascadeDelete: 'cascadeDelete',
 } as const;
 
 export const Entities = {
@@ -45,6 +47,10 @@ export const Activities = {
   loadRecord: 'loadRecord',
   findRecords: 'findRecords',
   saveReprocessedRecord: 'saveReprocessedRecord',
+  findImageInstances: 'findImageInstances',
+  terminateInstances: 'terminateInstances',
+  removeImageData: 'removeImageData',
+  purgeInstances: 'purgeInstances',
 } as const;
 
 /** Routes relative to the `/api` prefix. */
@@ -107,11 +113,15 @@ export const ReprocessEvents = {
 
 export const TimerFunctions = {
   resumeDeferredAnalyses: 'resumeDeferredAnalyses',
+  purgeOldHistory: 'purgeOldHistory',
+  reconcileStalledImages: 'reconcileStalledImages',
 } as const;
 
 export const Containers = {
   incoming: 'images-incoming',
   variants: 'images-variants',
+  /** One empty blob per deleted image id: a late or redelivered upload event finds it and stops. */
+  tombstones: 'images-deleted',
 } as const;
 
 /** Blob metadata key holding the client's file name, percent-encoded. */

@@ -11,6 +11,9 @@
  *   duplicate. Event Grid and the blob scanner both deliver at least once, and a second run for
  *   the same blob version would double every write.
  * Retry policy: unexpected errors are rethrown so the host redelivers the event.
+ *
+ * A deleted image has a tombstone (`images-deleted/{name}`): its late or redelivered events
+ *   start nothing, and bytes written again under its name are removed.
  */
 import type { InvocationContext } from '@azure/functions';
 import { decodeMetadataValue } from '../domain/filename';
@@ -21,11 +24,13 @@ import type { AnalyzerKind } from '../domain/record';
 import { isObject } from '../domain/validate';
 import { type VariantFormat, variantSpecs } from '../domain/variants';
 import { Containers, FILENAME_METADATA_KEY, Orchestrators } from '../names';
-import type { BlobStore } from '../ports/blob-store';
+import type { BlobRemover, BlobStore } from '../ports/blob-store';
 import type { OrchestrationClient } from '../ports/orchestration-client';
 
 export interface OnImageUploadedDeps {
   blobs: BlobStore;
+  /** Removes bytes written again under a deleted image's name; absent: they are left alone. */
+  remover?: BlobRemover;
   clientFor: (context: InvocationContext) => OrchestrationClient;
   variantFormat: VariantFormat;
   analyzer: AnalyzerKind;
@@ -95,6 +100,11 @@ export function createOnImageUploaded(deps: OnImageUploadedDeps) {
     if (!isImageId(name)) {
       // Only names the API hands out (URL- and instance-id-safe) are processed.
       context.warn(`onImageUploaded: ignoring blob "${name.slice(0, 100)}": not an image id`);
+      return;
+    }
+    if ((await deps.blobs.properties(Containers.tombstones, name)) !== undefined) {
+      context.warn(`onImageUploaded: image ${name} was deleted; the event is ignored`);
+      await deps.remover?.remove(Containers.incoming, name);
       return;
     }
     if (facts.etag === undefined || facts.metadata === undefined) {
