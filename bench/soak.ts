@@ -148,12 +148,13 @@ async function statusReads(): Promise<void> {
   const stack = await startStack({ env: { ANALYZER: 'none' } });
   try {
     const photos = await smallPhotos(10);
-    const records = await waitAll(stack, await uploadAll(stack, photos));
+    const ids = await uploadAll(stack, photos);
+    const records = await waitAll(stack, ids);
     const store = await TableStore.open(stack.storageConnectionString, TASK_HUB_TABLE);
     const durable = `${stack.baseUrl}/runtime/webhooks/durabletask/instances`;
     const key = `code=${stack.functionsKey}`;
     const urls = {
-      'GET /api/images/{id}': `${stack.baseUrl}/api/images/${photos.length > 0 ? (records[0]?.orchestration?.instanceId.split('-')[1] ?? '') : ''}`,
+      'GET /api/images/{id}': `${stack.baseUrl}/api/images/${ids[0] ?? ''}`,
       'Durable API status, image instance': `${durable}/${records[0]?.orchestration?.instanceId ?? ''}?${key}`,
       'Durable API status, stored instance': `${durable}/seeded-000000?${key}`,
     };
