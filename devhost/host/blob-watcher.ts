@@ -214,7 +214,9 @@ export class BlobWatcher {
     const blobClient = w.container.getBlobClient(blobName);
     try {
       // Read exactly the version the scan saw: a newer write is a new version with its own run.
-      const content = await blobClient.downloadToBuffer(0, undefined, {
+      // The listed length spares the SDK a properties request before the download.
+      const length = listed.contentLength ?? 0;
+      const content = await blobClient.downloadToBuffer(0, length > 0 ? length : undefined, {
         conditions: { ifMatch: listed.etag },
       });
       const props = { ...listed, metadata: userMetadata };
