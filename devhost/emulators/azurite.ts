@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { asRunningProcess, spawnNodeChild, type RunningProcess } from '../supervisor/child-process';
+import { compiledDevhostFile } from '../supervisor/paths';
 import { LOOPBACK, waitForPorts } from '../supervisor/ports';
 import { DEV_STORAGE_ACCOUNT, DEV_STORAGE_KEY } from './well-known-keys';
 
@@ -76,6 +77,8 @@ export function azuriteArgs(options: AzuriteOptions): string[] {
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
   const child = spawnNodeChild({
     script: azuriteEntry(),
+    // A write-ahead journal under Azurite's metadata databases (azurite-journal-preload.ts).
+    preload: [compiledDevhostFile('emulators', 'azurite-journal-preload.js')],
     args: azuriteArgs(options),
     cwd: options.stateDir,
     output: { logFile: path.join(options.stateDir, 'logs', 'azurite.log') },

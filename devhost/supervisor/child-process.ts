@@ -20,6 +20,8 @@ export interface NodeChildOptions {
   /** The JS file to run with this same Node binary. */
   script: string;
   args?: readonly string[];
+  /** Modules loaded with --require before the script (after the parent watch). */
+  preload?: readonly string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   /** Where stdout and stderr go: appended to this file, or piped back to the parent. */
@@ -50,6 +52,7 @@ export function spawnNodeChild(options: NodeChildOptions): ChildProcess {
       [
         '--require',
         compiledDevhostFile('supervisor', 'parent-watch.js'),
+        ...(options.preload ?? []).flatMap((file) => ['--require', file]),
         options.script,
         ...(options.args ?? []),
       ],

@@ -4,7 +4,15 @@
  * through the same supervisor `npm start` runs, so tests also pass while a developer's own stack
  * holds the default ports.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnNodeChild, asRunningProcess } from '../supervisor/child-process';
@@ -77,6 +85,11 @@ export interface Stack {
   hostPid(): number;
   /** Kills the current host process; returns the pid it killed. */
   killHost(signal?: NodeJS.Signals): number;
+  /**
+   * SIGKILLs every process of this stack at once (supervisor, host, Azurite, Cosmos emulator,
+   * Vision emulator), as a power cut would, and waits until they are gone; returns their pids.
+   */
+  killAll(): Promise<number[]>;
   /** Waits until a host other than `previousPid` answers Running; returns its pid. */
   waitForNewHost(previousPid: number, timeoutMs?: number): Promise<number>;
   /** Stops the supervisor (host, then emulators) and waits for it to exit. */
@@ -109,6 +122,27 @@ export function readHostPid(stateDir: string): number {
   if (!Number.isInteger(pid) || pid <= 0)
     throw new Error(`no host pid in ${hostPidFile(stateDir)}`);
   return pid;
+}
+
+/**
+ * Every live process started for the stack in `stateDir`: the supervisor and each child inherit
+ * `DEVHOST_DIR` in their environment (Linux /proc; none elsewhere).
+ */
+export function stackProcesses(stateDir: string): number[] {
+  if (!existsSync('/proc')) return [];
+  const marker = `\0DEVHOST_DIR=${stateDir}\0`;
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const environ = '\0' + readFileSync(`/proc/${entry}/environ`, 'utf8');
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
+      if (environ.includes(marker) && !/State:\s+Z/.test(status)) pids.push(Number(entry));
+    } catch {
+      // Gone while we looked, or not ours to read.
+    }
+  }
+  return pids;
 }
 
 /** Kills the host process a stack in `stateDir` currently runs; returns its pid. */
@@ -257,6 +291,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     supervisorPid: supervisor.pid,
     hostPid,
     killHost: (signal: NodeJS.Signals = 'SIGKILL') => killHost(stateDir, signal),
+    killAll: async () => {
+      const pids = stackProcesses(stateDir);
+      for (const pid of pids) process.kill(pid, 'SIGKILL');
+      await supervisor.exited;
+      const until = Date.now() + 30_000;
+      while (stackProcesses(stateDir).length > 0 && Date.now() < until) await sleep(50);
+      return pids;
+    },
     waitForNewHost: async (previousPid: number, timeoutMs = 30_000) => {
       const until = Date.now() + timeoutMs;
       while (Date.now() < until) {
