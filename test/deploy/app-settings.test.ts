@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { appSettingsFor } from './support/app-settings';
-import { ROOT } from './support/compiled-template';
+import { ROOT, type Json } from './support/compiled-template';
 
 /** Settings the app can read that the template leaves unset on purpose, and why. */
 const UNSET_ON_PURPOSE: Record<string, string> = {
@@ -70,7 +70,7 @@ function namesFromProcessEnv(): Set<string> {
   return names;
 }
 
-const BACKENDS = [
+const BACKENDS: { name: string; parameters: Record<string, Json> }[] = [
   { name: 'Azure Storage backend (default)', parameters: {} },
   {
     name: 'Durable Task Scheduler, two Vision regions, F0',

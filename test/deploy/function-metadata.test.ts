@@ -34,6 +34,8 @@ beforeAll(() => {
   Object.assign(process.env, settings);
   try {
     jest.isolateModules(() => {
+      // The entry point registers on import, with the settings in process.env at that moment.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('../../src/index');
     });
   } finally {

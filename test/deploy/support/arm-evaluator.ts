@@ -342,9 +342,7 @@ export class TemplateScope {
           args[0] === '' ||
           args[0] === null ||
           (Array.isArray(args[0]) && args[0].length === 0) ||
-          (typeof args[0] === 'object' &&
-            !isRuntime(args[0]) &&
-            Object.keys(args[0] as object).length === 0)
+          (typeof args[0] === 'object' && !isRuntime(args[0]) && Object.keys(args[0]).length === 0)
         );
       case 'length':
         return (args[0] as unknown[] | string).length;

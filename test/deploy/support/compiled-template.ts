@@ -19,7 +19,7 @@ export interface ArmTemplate {
   variables?: Record<string, Json>;
   resources: ArmResource[] | Record<string, ArmResource>;
   outputs?: Record<string, { type: string; value: Json }>;
-  [key: string]: Json | undefined;
+  [key: string]: unknown;
 }
 export interface ArmResource {
   type: string;
@@ -57,9 +57,11 @@ function withLock<T>(lockDir: string, work: () => T): T {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       // A lock left by a killed run is older than any real compile.
-      const age = Date.now() - fs.statSync(lockDir, { throwIfNoEntry: false })!.mtimeMs;
-      if (age > 5 * 60_000) fs.rmSync(lockDir, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lockDir}`);
+      const since = fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - since > 5 * 60_000) fs.rmSync(lockDir, { recursive: true, force: true });
+      if (Date.now() > deadline) {
+        throw new Error(`Timed out waiting for ${lockDir}`, { cause: error });
+      }
       sleep(250);
     }
   }
