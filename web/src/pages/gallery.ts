@@ -6,6 +6,7 @@
  */
 import { apiUrl, describeError, getBase, getJson } from '../api';
 import { h, notice } from '../dom';
+import { initialBackoff, isFinalStatus, nextBackoff } from '../lib/backoff';
 import { altText, fallbackVariant, srcsetOf } from '../lib/srcset';
 import type { ImageRecord } from '../types';
 import { uploader } from '../widgets/uploader';
@@ -91,9 +92,12 @@ export function galleryPage(root: HTMLElement): () => void {
   let token: string | null = null;
   let count = 0;
   let alive = true;
+  let refresh: ReturnType<typeof setTimeout> | undefined;
+  let backoff = initialBackoff();
+  let pages = 0;
 
   async function load(first: boolean): Promise<void> {
-    status.replaceChildren(notice('loading', 'Loading images…'));
+    if (count === 0) status.replaceChildren(notice('loading', 'Loading images…'));
     more.hidden = true;
     try {
       const q = new URLSearchParams({ limit: String(PAGE) });
@@ -105,10 +109,19 @@ export function galleryPage(root: HTMLElement): () => void {
       if (first) {
         grid.replaceChildren();
         count = 0;
+        pages = 0;
       }
+      pages += 1;
       for (const record of page.items) grid.append(card(record, count++));
       token = page.continuationToken;
       more.hidden = token === null;
+      // Images still in progress on the first page: look again (with backoff) until they finish,
+      // unless the user paged on, where a refresh would take their place away.
+      if (refresh !== undefined) clearTimeout(refresh);
+      if (pages === 1 && page.items.some((r) => !isFinalStatus(r.status))) {
+        backoff = nextBackoff(backoff, false);
+        refresh = setTimeout(() => void load(true), backoff.delayMs);
+      }
       status.replaceChildren(
         count === 0 ? notice('empty', 'No images yet: upload one above.') : '',
       );
@@ -125,6 +138,7 @@ export function galleryPage(root: HTMLElement): () => void {
     h('h1', {}, 'Images'),
     uploader(() => {
       // New uploads appear at the top once their record exists.
+      backoff = initialBackoff();
       void load(true);
     }),
     h(
@@ -139,5 +153,6 @@ export function galleryPage(root: HTMLElement): () => void {
   void load(true);
   return () => {
     alive = false;
+    if (refresh !== undefined) clearTimeout(refresh);
   };
 }

@@ -77,7 +77,7 @@ export function timeline(entries: readonly TimelineEntry[], nowMs: number): HTML
     };
     g.addEventListener('click', show);
     g.addEventListener('keydown', (ev) => {
-      const key = (ev).key;
+      const key = ev.key;
       if (key === 'Enter' || key === ' ') {
         ev.preventDefault();
         show();
