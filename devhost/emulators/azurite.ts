@@ -15,6 +15,8 @@ export interface AzuritePorts {
 export interface AzuriteOptions extends AzuritePorts {
   stateDir: string;
   startTimeoutMs?: number;
+  /** Journal Azurite's metadata (default true); false only to measure what the journal costs. */
+  journal?: boolean;
   /** Aborting stops waiting (and the child) at once, e.g. on Ctrl-C during a long start. */
   signal?: AbortSignal;
 }
@@ -78,7 +80,10 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   const child = spawnNodeChild({
     script: azuriteEntry(),
     // A write-ahead journal under Azurite's metadata databases (azurite-journal-preload.ts).
-    preload: [compiledDevhostFile('emulators', 'azurite-journal-preload.js')],
+    preload:
+      options.journal === false
+        ? []
+        : [compiledDevhostFile('emulators', 'azurite-journal-preload.js')],
     args: azuriteArgs(options),
     cwd: options.stateDir,
     output: { logFile: path.join(options.stateDir, 'logs', 'azurite.log') },
