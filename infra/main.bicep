@@ -259,6 +259,8 @@ var appConfig = {
   REPROCESS_CHILDREN_PER_GENERATION: '200'
   HISTORY_RETENTION_DAYS: string(historyRetentionDays)
   STALL_MINUTES: string(stallMinutes)
+  OCR_MIN_CONFIDENCE: '70'
+  MODERATION_THRESHOLD: '0.6'
 }
 
 module api 'app/api.bicep' = {
