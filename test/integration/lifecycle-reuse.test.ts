@@ -3,7 +3,7 @@
  * emulator: a second upload of the same bytes is its own image (own id, file name, record and
  * variant blobs) that took its twin's variants and analysis without a Vision call, and says so
  * in `reusedFrom`; deleting the first leaves the second whole, and a third upload then reuses
- * the second. Runs its own stack.
+ * the second; reprocessing the second leaves the third as it was. Runs its own stack.
  */
 import { startStack, type Stack, type StackVision } from '../../devhost/testing/stack';
 import { getRecord, phonePhoto, type Target, waitFinished } from './client';
@@ -82,6 +82,24 @@ describe('Content-hash reuse of identical uploads', () => {
     }
   }
 
+  async function reprocessAndWait(id: string): Promise<void> {
+    const res = await fetch(`${t.baseUrl}/api/ops/reprocess`, {
+      method: 'POST',
+      headers: { 'x-functions-key': t.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ filter: { ids: [id] }, steps: ['analyze'] }),
+    });
+    expect(res.status).toBe(202);
+    const { statusUrl } = (await res.json()) as { statusUrl: string };
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const status = await fetch(statusUrl, { headers: { 'x-functions-key': t.key } });
+      const body = (await status.json()) as { status?: string; completed?: number };
+      if (body.status === 'Completed' && body.completed === 1) return;
+      if (Date.now() > deadline) throw new Error(`batch still ${JSON.stringify(body)}`);
+      await sleep(250);
+    }
+  }
+
   it('reuses the first upload for the second, without a Vision call, and each stays whole alone', async () => {
     // Prepare: the first upload is analysed by the service.
     const endpoint = vision.names[0] ?? 'r1';
@@ -137,5 +155,20 @@ describe('Content-hash reuse of identical uploads', () => {
     expect(third.reusedFrom?.id).toBe(secondId);
     expect((await vision.admin.counters(endpoint)).calls).toBe(callsAfterFirst);
     expect(await variantBytes(third.id)).toEqual(firstBytes);
+
+    // Act: reprocess the second twin (a new analysis through the service).
+    const thirdBefore = (await getRecord(t, third.id)).body;
+    await reprocessAndWait(secondId);
+
+    // Assess: the second changed, the third did not; a fourth upload now reuses the third,
+    // the oldest twin whose results still match the spec unreprocessed.
+    const reprocessed = (await getRecord(t, secondId)).body as unknown as {
+      processingVersion?: number;
+    };
+    expect(reprocessed.processingVersion).toBe(2);
+    expect((await vision.admin.counters(endpoint)).calls).toBe(callsAfterFirst + 1);
+    expect((await getRecord(t, third.id)).body).toEqual(thirdBefore);
+    const fourth = await finished(await uploadNamed('fourth.jpg'));
+    expect(fourth.reusedFrom?.id).toBe(third.id);
   });
 });
