@@ -2,10 +2,10 @@
  * The lifecycle timers through the whole stack. The stack's blob watcher is slowed to once an
  * hour, so upload events are lost as an outage of Event Grid would lose them, and the timers run
  * every 2 seconds with short settings: a record stalls after 3 seconds, and finished history is
- * purged after about 3 seconds.
+ * purged about 26 seconds after its run was created.
  *
  * Reconciliation: an upload whose run never started is processed under the instance id the blob
- * trigger uses; an upload whose blob was removed behind the app's back ends Failed with
+ * trigger uses, and its upload event, arriving late, then starts nothing; an upload whose blob was removed behind the app's back ends Failed with
  * SOURCE_LOST, and so does an upload URL whose bytes never came once it has expired; a
  * Processing record whose run is gone is processed again. Retention: a finished run leaves the
  * task hub, and the image keeps its record and its variants. Runs its own stack.
@@ -49,7 +49,7 @@ describe('Lifecycle timers: reconciliation and history retention', () => {
         DEVHOST_BLOB_RESCAN_MS: '3600000',
         STALL_MINUTES: '0.05',
         RECONCILE_SCHEDULE: '*/2 * * * * *',
-        HISTORY_RETENTION_DAYS: '0.00003',
+        HISTORY_RETENTION_DAYS: '0.0003',
         HISTORY_PURGE_SCHEDULE: '*/2 * * * * *',
         UPLOAD_URL_TTL_SECONDS: '5',
       },
@@ -70,6 +70,26 @@ describe('Lifecycle timers: reconciliation and history retention', () => {
     return res.status;
   }
 
+  /** The blob trigger's receipts for the image's blob: one per handled event. */
+  async function receiptsOf(id: string): Promise<string[]> {
+    const names: string[] = [];
+    const hosts = blobs.getContainerClient('azure-webjobs-hosts');
+    if (!(await hosts.exists())) return names;
+    for await (const item of hosts.listBlobsFlat({ prefix: 'blobreceipts/' })) {
+      if (item.name.includes(`/images-incoming/${id}`)) names.push(item.name);
+    }
+    return names;
+  }
+
+  async function runsOf(id: string): Promise<string[]> {
+    const res = await fetch(
+      `${t.baseUrl}/api/ops/orchestrations?instanceIdPrefix=img-${id}-&limit=100`,
+      { headers: { 'x-functions-key': t.key } },
+    );
+    const body = (await res.json()) as { items: { instanceId: string }[] };
+    return body.items.map((item) => item.instanceId);
+  }
+
   async function variantStatuses(id: string): Promise<number[]> {
     const statuses: number[] = [];
     for (const name of ['thumb', 'medium', 'large']) {
@@ -80,7 +100,7 @@ describe('Lifecycle timers: reconciliation and history retention', () => {
     return statuses;
   }
 
-  it('processes an upload whose event never came, then purges its finished run and keeps the image', async () => {
+  it('processes an upload whose event never came, ignores the late event, then purges the finished run and keeps the image', async () => {
     // Prepare: the upload's record names the run the blob trigger would start.
     const id = await uploadOk(t, photo);
     const accepted = await getRecord(t, id);
@@ -94,6 +114,20 @@ describe('Lifecycle timers: reconciliation and history retention', () => {
     expect(record.status).toBe('Completed');
     expect(record.orchestration?.instanceId).toBe(instanceId);
     expect(record.variants).toHaveLength(3);
+
+    // Act: a new host reads the whole container once, so the upload's event arrives now, late.
+    const pid = stack.killHost();
+    await stack.waitForNewHost(pid);
+    await eventually('the late event to be handled', async () =>
+      (await receiptsOf(id)).length > 0 ? true : undefined,
+    );
+
+    // Assess: it found the run and started nothing.
+    expect(await runsOf(id)).toEqual([instanceId]);
+    expect((await getRecord(t, id)).body).toMatchObject({
+      status: 'Completed',
+      orchestration: { instanceId },
+    });
 
     // Act: the retention purges the finished run.
     await eventually('the run to be purged', async () =>
