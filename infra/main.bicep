@@ -258,7 +258,9 @@ var appConfig = {
   RESUME_DEFERRED_SCHEDULE: '0 */1 * * * *'
   REPROCESS_CHILDREN_PER_GENERATION: '200'
   HISTORY_RETENTION_DAYS: string(historyRetentionDays)
+  HISTORY_PURGE_SCHEDULE: '0 17 * * * *'
   STALL_MINUTES: string(stallMinutes)
+  RECONCILE_SCHEDULE: '0 */5 * * * *'
   OCR_MIN_CONFIDENCE: '70'
   MODERATION_THRESHOLD: '0.6'
 }

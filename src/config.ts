@@ -53,6 +53,24 @@ export interface ReprocessConfig {
   readonly childrenPerGeneration: number;
 }
 
+/** The image lifecycle sweeps: history retention and reconciliation of stalled records. */
+export interface LifecycleConfig {
+  /**
+   * Finished orchestration history older than this many days is purged
+   * (`HISTORY_RETENTION_DAYS`, default 30; fractions allowed; 0 keeps everything).
+   */
+  readonly historyRetentionDays: number;
+  /** When the purgeOldHistory timer runs (`HISTORY_PURGE_SCHEDULE`, NCRONTAB). */
+  readonly historyPurgeSchedule: string;
+  /**
+   * A record Accepted, or Processing without a live orchestration, this many minutes after its
+   * last change is reconciled (`STALL_MINUTES`, default 10; fractions allowed).
+   */
+  readonly stallMinutes: number;
+  /** When the reconcileStalledImages timer runs (`RECONCILE_SCHEDULE`, NCRONTAB). */
+  readonly reconcileSchedule: string;
+}
+
 /** Thresholds of the local analyzer. */
 export interface LocalAnalysisConfig {
   /** Tesseract word confidence (0..100) a word needs to be reported (`OCR_MIN_CONFIDENCE`). */
@@ -73,6 +91,7 @@ export interface AppConfig {
   readonly maxInputPixels: number;
   readonly variantFormat: VariantFormat;
   readonly reprocess: ReprocessConfig;
+  readonly lifecycle: LifecycleConfig;
 }
 
 /** What orchestrations need to analyse through the gates (they read no configuration). */
@@ -113,6 +132,23 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   if (!Number.isSafeInteger(parsed) || parsed < 1) {
     throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
   }
+  return parsed;
+}
+
+/** A decimal number of at least `min` (`0`, `30`, `0.5`); fractions let a test use seconds. */
+function decimal(env: Env, name: string, fallback: number, min: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const parsed = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isFinite(parsed) || parsed < min) {
+    throw new ConfigError(name, `must be a number of at least ${min}, got "${raw}"`);
+  }
+  return parsed;
+}
+
+function positiveDecimal(env: Env, name: string, fallback: number): number {
+  const parsed = decimal(env, name, fallback, 0);
+  if (parsed === 0) throw new ConfigError(name, 'must be above 0, got "0"');
   return parsed;
 }
 
@@ -266,6 +302,12 @@ export function loadConfig(env: Env): AppConfig {
     reprocess: {
       resumeDeferredSchedule: schedule(env, 'RESUME_DEFERRED_SCHEDULE', '0 */1 * * * *'),
       childrenPerGeneration: boundedInt(env, 'REPROCESS_CHILDREN_PER_GENERATION', 200, 1000),
+    },
+    lifecycle: {
+      historyRetentionDays: decimal(env, 'HISTORY_RETENTION_DAYS', 30, 0),
+      historyPurgeSchedule: schedule(env, 'HISTORY_PURGE_SCHEDULE', '0 17 * * * *'),
+      stallMinutes: positiveDecimal(env, 'STALL_MINUTES', 10),
+      reconcileSchedule: schedule(env, 'RECONCILE_SCHEDULE', '0 */5 * * * *'),
     },
   };
 }

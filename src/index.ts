@@ -80,6 +80,11 @@ import { createTerminateInstances } from './activities/lifecycle/terminate-insta
 import { durableInstancePagesFor } from './adapters/durable-instance-pages';
 import { cascadeDelete } from './orchestrators/cascade-delete';
 import { createDeleteImage } from './triggers/delete-image';
+import { createFindTwin } from './activities/lifecycle/find-twin';
+import { createCopyTwinVariants } from './activities/lifecycle/copy-twin-variants';
+import { createPurgeOldHistory } from './triggers/purge-old-history';
+import { createReconcileStalledImages } from './triggers/reconcile-stalled-images';
+import { processImageInputFor } from './domain/lifecycle/process-image-input';
 
 const config = loadConfig(process.env);
 // What orchestrations need to analyse through the Vision gates; only with the azure analyzer.
@@ -340,6 +345,42 @@ df.app.activity(Activities.removeImageData, {
 df.app.activity(Activities.purgeInstances, {
   extraInputs: [durableClient],
   handler: createPurgeInstances({ pagesFor: durableInstancePagesFor }),
+});
+
+// Image lifecycle: an upload of bytes already processed under the same spec reuses the results.
+df.app.activity(Activities.findTwin, { handler: createFindTwin({ records }) });
+df.app.activity(Activities.copyTwinVariants, { handler: createCopyTwinVariants({ blobs }) });
+
+// Image lifecycle: finished history leaves the task hub after HISTORY_RETENTION_DAYS.
+app.timer(TimerFunctions.purgeOldHistory, {
+  schedule: config.lifecycle.historyPurgeSchedule,
+  extraInputs: [durableClient],
+  handler: createPurgeOldHistory({
+    retentionDays: config.lifecycle.historyRetentionDays,
+    pagesFor: durableInstancePagesFor,
+    clock: systemClock,
+  }),
+});
+
+// Image lifecycle: records stalled for STALL_MINUTES are started again or marked SOURCE_LOST.
+app.timer(TimerFunctions.reconcileStalledImages, {
+  schedule: config.lifecycle.reconcileSchedule,
+  extraInputs: [durableClient],
+  handler: createReconcileStalledImages({
+    records,
+    blobs,
+    clientFor: durableClientFor,
+    clock: systemClock,
+    stallMinutes: config.lifecycle.stallMinutes,
+    uploadUrlTtlSeconds: config.uploadUrlTtlSeconds,
+    inputFor: (imageId, source) =>
+      processImageInputFor(imageId, source, {
+        variantFormat: config.variantFormat,
+        analyzer: config.analyzer,
+        maxInputPixels: config.maxInputPixels,
+        ...(visionPlan === undefined ? {} : { vision: visionPlan }),
+      }),
+  }),
 });
 
 // The OCR worker thread would otherwise keep a stopping worker process alive.

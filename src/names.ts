@@ -51,6 +51,8 @@ export const Activities = {
   terminateInstances: 'terminateInstances',
   removeImageData: 'removeImageData',
   purgeInstances: 'purgeInstances',
+  findTwin: 'findTwin',
+  copyTwinVariants: 'copyTwinVariants',
 } as const;
 
 /** Routes relative to the `/api` prefix. */

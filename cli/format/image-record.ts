@@ -37,6 +37,9 @@ export function formatImageRecord(record: ImageRecord): string {
   if (record.analysis !== undefined) {
     lines.push(`analysis  ${record.analysis.status ?? '-'} (${record.analysis.provider ?? '-'})`);
   }
+  if (record.reusedFrom?.id !== undefined) {
+    lines.push(`reused    the variants and analysis of ${record.reusedFrom.id} (same bytes)`);
+  }
   const run = record.orchestration;
   if (run !== undefined) {
     lines.push(`run       ${run.instanceId ?? '-'}  ${run.runtimeStatus ?? '-'}`);

@@ -34,6 +34,8 @@ export interface ImageRecord {
   steps?: ImageStep[];
   error?: ErrorInfo;
   orchestration?: { instanceId?: string | null; runtimeStatus?: string };
+  /** The earlier upload of the same bytes whose results this image took over. */
+  reusedFrom?: { id?: string; processingSpec?: string };
 }
 
 export interface Page<T> {

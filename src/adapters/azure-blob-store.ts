@@ -8,6 +8,7 @@ import { BlobServiceClient, RestError } from '@azure/storage-blob';
 import type { StorageConfig } from '../config';
 import { defaultAzureCredential } from './azure-credential';
 import type {
+  BlobCopier,
   BlobProperties,
   BlobRemover,
   BlobStore,
@@ -44,7 +45,7 @@ export function createAzureBlobStore(
     cachedContainers?: string[];
     cacheBytes?: number;
   },
-): BlobStore & BlobRemover {
+): BlobStore & BlobRemover & BlobCopier {
   const cache = new ByteBudgetCache(options.cacheBytes ?? 128 * 1024 * 1024);
   const cached = new Set(options.cachedContainers ?? []);
   const ensureContainer = containerInitializer(service);
@@ -136,6 +137,23 @@ export function createAzureBlobStore(
         .getBlobClient(name)
         .deleteIfExists({ deleteSnapshots: 'include' });
       return response.succeeded;
+    },
+
+    async copy(container: string, sourceName: string, targetName: string): Promise<boolean> {
+      const client = service.getContainerClient(container);
+      const source = client.getBlobClient(sourceName);
+      try {
+        // Copy Blob within one account: the service copies, authorized by the same credential.
+        const poller = await client.getBlobClient(targetName).beginCopyFromURL(source.url);
+        const result = await poller.pollUntilDone();
+        if (result.copyStatus !== 'success') {
+          throw new Error(`Copy of ${container}/${sourceName} ended ${result.copyStatus}`);
+        }
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw error;
+      }
     },
 
     async ping(): Promise<void> {

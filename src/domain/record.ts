@@ -190,19 +190,23 @@ export interface ImageRecord {
   /** Every reprocessing applied, oldest first (the latest 50 are kept). Absent until the first. */
   reprocessings?: Reprocessing[];
   /**
-   * The processing spec the upload's run used (variant specs, format, analyzer and its version,
-   * as a hash): two uploads of the same bytes under the same spec share their results.
+   * The processing spec the upload's run used (variant boxes and format, analyzer and its
+   * version; see lifecycle/processing-spec.ts): two uploads of the same bytes under the same
+   * spec share their results. Absent on records saved before specs were recorded.
    */
   processingSpec?: string;
-  /** Set when this image reused the results of an earlier upload of the same bytes. */
+  /** Set when the upload's run took its variants and analysis over from an earlier twin. */
   reusedFrom?: ReusedFrom;
 }
 
-/** What an image took over from its twin: copies, so each stays whole without the other. */
+/**
+ * The twin an image took its results from: an earlier Completed image with the same bytes and
+ * the same processing spec. The variants were copied into this image's own blobs and the
+ * analysis into its own record, so each stays whole when the other is deleted or reprocessed.
+ */
 export interface ReusedFrom {
-  imageId: string;
-  variants: boolean;
-  analysis: boolean;
+  id: string;
+  processingSpec: string;
 }
 
 export interface AcceptedInit {

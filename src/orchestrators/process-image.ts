@@ -5,6 +5,11 @@
  * Input: ProcessImageInput (image id, blob name, source file name and type, variant specs,
  *   analyzer kind, pixel cap): everything it needs, so it reads no configuration.
  * Output: ProcessImageResult `{ imageId, status, error? }`; the full record is in Cosmos DB.
+ * Reuse: after inspection, findTwin looks for an earlier Completed image with the same bytes
+ *   under the same processing spec. With one, copyTwinVariants copies its variant blobs to this
+ *   image's own names and the record takes its analysis: no resize, no analysis, and the record
+ *   names the twin in `reusedFrom`. Without one (or if the twin vanishes meanwhile) the image
+ *   is processed as usual.
  * Custom status: `{ steps: Step[] }`, updated as each step starts and ends.
  * Idempotency key: the instance id `img-{blobName}-{etag hash}`; activities are idempotent.
  * Retry policy: every activity via callActivityWithRetry (ACTIVITY_RETRY). Permanent problems come
@@ -45,10 +50,21 @@ import {
   STEP_INSPECT,
   STEP_SAVE,
 } from '../domain/steps';
+import { processingSpecOf } from '../domain/lifecycle/processing-spec';
+import {
+  type CopyTwinVariantsInput,
+  type FindTwinInput,
+  type FindTwinOutput,
+  STEP_REUSE,
+  type Twin,
+  variantsToCopy,
+  withReuseStep,
+} from '../domain/lifecycle/twin';
+import { succeed } from '../domain/outcome';
 import { Activities } from '../names';
 import { analysisTask } from './analysis-task';
 import { retryOptions } from './retry-options';
-import { attemptsOf, type Flow, outcomeOf, settleAll, stepAfter } from './task-outcomes';
+import { attemptsOf, type Flow, outcomeOf, settle, settleAll, stepAfter } from './task-outcomes';
 
 /** Steps worth keeping in the record: the save step is still running when the record is written. */
 function recordSteps(steps: readonly Step[]): Step[] {
@@ -63,6 +79,7 @@ export const processImage: OrchestrationHandler = function* (
   const now = (): string => context.df.currentUtcDateTime.toISOString();
   const startedAt = now();
   const retry = retryOptions();
+  const processingSpec = processingSpecOf(input.variants, input.analyzer);
 
   const resizeSteps = input.variants.map((variant) => resizeStepName(variant.name));
   let steps = pendingSteps([STEP_INSPECT, ...resizeSteps, STEP_ANALYZE, STEP_SAVE]);
@@ -81,7 +98,7 @@ export const processImage: OrchestrationHandler = function* (
     steps = startSteps(steps, [STEP_SAVE], now());
     publish();
     const task = context.df.callActivityWithRetry(Activities.saveRecord, retry, {
-      record,
+      record: { ...record, processingSpec },
     } satisfies SaveRecordInput);
     // Deliberately not caught: without a saved record the run has not done its job.
     yield task;
@@ -117,7 +134,45 @@ export const processImage: OrchestrationHandler = function* (
   const inspection = inspected.value;
   steps = completeStep(steps, STEP_INSPECT, now(), attemptsOf(inspectTask));
 
-  // 2. Fan out: one resize per variant, the analysis, and a progress write for listings.
+  // 2. The same bytes already done under the same spec: copy, do not compute again.
+  const twinTask = context.df.callActivityWithRetry(Activities.findTwin, retry, {
+    imageId: input.imageId,
+    sha256: inspection.sha256,
+    processingSpec,
+  } satisfies FindTwinInput);
+  // A lookup that kept failing only costs the saving: the image is rendered as usual.
+  yield* settle(twinTask);
+  const twin: Twin | null = twinTask.isCompleted ? (twinTask.result as FindTwinOutput).twin : null;
+  const copies = twin === null ? undefined : variantsToCopy(twin, input.variants);
+  if (twin !== null && copies !== undefined) {
+    steps = startSteps(withReuseStep(steps, STEP_INSPECT), [STEP_REUSE], now());
+    publish();
+    const copyTask = context.df.callActivityWithRetry(Activities.copyTwinVariants, retry, {
+      imageId: input.imageId,
+      twinId: twin.id,
+      variants: copies,
+    } satisfies CopyTwinVariantsInput);
+    yield* settle(copyTask);
+    const copied = outcomeOf<RenderedVariant[]>(copyTask, 'PROCESSING_FAILED', 'Copying');
+    if (copied.ok) {
+      steps = completeStep(steps, STEP_REUSE, now(), attemptsOf(copyTask));
+      steps = skipPending(steps, [STEP_SAVE]);
+      const reusedVariants = copied.value.map((variant) => succeed(variant));
+      const verdict = decideVerdict(input.analyzer, reusedVariants, {
+        ok: true,
+        value: twin.analysis,
+      });
+      yield* save({
+        ...finishedRecord(facts(inspection), verdict, reusedVariants),
+        reusedFrom: { id: twin.id, processingSpec },
+      });
+      return { imageId: input.imageId, status: verdict.status };
+    }
+    // The twin went away meanwhile (deleted): nothing was lost but the shortcut.
+    steps = skipStep(steps, STEP_REUSE);
+  }
+
+  // 3. Fan out: one resize per variant, the analysis, and a progress write for listings.
   const resizeTasks = input.variants.map((variant) =>
     context.df.callActivityWithRetry(Activities.resizeImage, retry, {
       imageId: input.imageId,
@@ -153,7 +208,7 @@ export const processImage: OrchestrationHandler = function* (
   const fanOut = [...resizeTasks, progressTask];
   if (analyzeTask !== undefined) fanOut.push(analyzeTask);
 
-  // 3. Fan in. The progress write's outcome does not matter: the final save supersedes it.
+  // 4. Fan in. The progress write's outcome does not matter: the final save supersedes it.
   yield* settleAll(context, fanOut);
   const at = now();
   const variants = resizeTasks.map((task, index) => {
@@ -171,7 +226,7 @@ export const processImage: OrchestrationHandler = function* (
   }
   publish();
 
-  // 4. Save the final record.
+  // 5. Save the final record.
   const verdict = decideVerdict(input.analyzer, variants, analysis);
   yield* save(finishedRecord(facts(inspection), verdict, variants));
   return {

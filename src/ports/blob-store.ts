@@ -40,3 +40,13 @@ export interface BlobRemover {
   /** Deletes the blob (and its snapshots); false when it did not exist. */
   remove(container: string, name: string): Promise<boolean>;
 }
+
+/** Server-side copies within the account, for an image that reuses its twin's variants. */
+export interface BlobCopier {
+  /**
+   * Copies `sourceName` to `targetName` in the container, properties (content type, cache
+   * control) included, without the bytes passing through the app; overwrites the target.
+   * False when the source does not exist.
+   */
+  copy(container: string, sourceName: string, targetName: string): Promise<boolean>;
+}

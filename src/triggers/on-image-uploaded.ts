@@ -16,13 +16,13 @@
  *   start nothing, and bytes written again under its name are removed.
  */
 import type { InvocationContext } from '@azure/functions';
-import { decodeMetadataValue } from '../domain/filename';
 import { instanceIdFor, isImageId } from '../domain/ids';
 import type { ProcessImageInput } from '../domain/pipeline';
 import type { VisionPlan } from '../domain/vision-endpoints';
 import type { AnalyzerKind } from '../domain/record';
 import { isObject } from '../domain/validate';
-import { type VariantFormat, variantSpecs } from '../domain/variants';
+import type { VariantFormat } from '../domain/variants';
+import { processImageInputFor, sourceOfBlob } from '../domain/lifecycle/process-image-input';
 import { Containers, FILENAME_METADATA_KEY, Orchestrators } from '../names';
 import type { BlobRemover, BlobStore } from '../ports/blob-store';
 import type { OrchestrationClient } from '../ports/orchestration-client';
@@ -126,19 +126,11 @@ export function createOnImageUploaded(deps: OnImageUploadedDeps) {
       context.log(`onImageUploaded: ${instanceId} already exists; duplicate event ignored`);
       return;
     }
-    const rawFilename = facts.metadata?.[FILENAME_METADATA_KEY];
-    const input: ProcessImageInput = {
-      imageId: name,
-      blobName: name,
-      source: {
-        filename: rawFilename === undefined ? null : decodeMetadataValue(rawFilename),
-        contentType: facts.contentType ?? null,
-      },
-      variants: variantSpecs(deps.variantFormat),
-      analyzer: deps.analyzer,
-      maxInputPixels: deps.maxInputPixels,
-      ...(deps.analyzer === 'azure' && deps.vision !== undefined ? { vision: deps.vision } : {}),
-    };
+    const input: ProcessImageInput = processImageInputFor(
+      name,
+      sourceOfBlob(facts.contentType, facts.metadata?.[FILENAME_METADATA_KEY]),
+      deps,
+    );
     try {
       await client.startNew(Orchestrators.processImage, instanceId, input);
       context.log(`onImageUploaded: started ${instanceId}`);

@@ -66,6 +66,7 @@ df.app.activity(Activities.analyzeImage, {
       phash: '0'.repeat(16),
     }),
 });
+df.app.activity(Activities.findTwin, { handler: () => ({ twin: null }) });
 df.app.activity(Activities.saveRecord, { handler: () => ({ saved: true }) });
 
 async function record(): Promise<Golden> {

@@ -21,6 +21,13 @@ import type {
   SaveRecordInput,
   SaveRecordOutput,
 } from '../../src/domain/pipeline';
+import type {
+  CopyTwinVariantsInput,
+  CopyTwinVariantsOutput,
+  FindTwinInput,
+  FindTwinOutput,
+  Twin,
+} from '../../src/domain/lifecycle/twin';
 import type { Analysis, ImageRecord, ImageStatus, Step } from '../../src/domain/record';
 import { type VariantName, type VariantSpec, variantSpecs } from '../../src/domain/variants';
 import { Activities, Orchestrators } from '../../src/names';
@@ -31,6 +38,8 @@ type CallKey =
   | typeof Activities.inspectImage
   | `${typeof Activities.resizeImage}:${VariantName}`
   | typeof Activities.analyzeImage
+  | typeof Activities.findTwin
+  | typeof Activities.copyTwinVariants
   | `${typeof Activities.saveRecord}:${ImageStatus}`;
 
 class Gate {
@@ -45,6 +54,10 @@ interface Scenario {
   /** Per-variant answers; a variant not listed renders normally. */
   resize: Partial<Record<VariantName, Outcome<RenderedVariant>>>;
   analysis: Outcome<Analysis>;
+  /** An earlier image with the same bytes and spec; none unless a test says so. */
+  twin: Twin | null;
+  /** The copy of the twin's variants; by default every blob copies. */
+  copy?: CopyTwinVariantsOutput;
   /** Transient failures: the first `times` calls throw `message` (Infinity: every call). */
   throws: Partial<Record<CallKey, { times: number; message: string }>>;
   /** A call waits for its gate before answering, so the test can look at the run meanwhile. */
@@ -135,6 +148,18 @@ df.app.activity(Activities.analyzeImage, {
   handler: (request: AnalyzeImageInput) =>
     respond(request.imageId, Activities.analyzeImage, (s) => s.analysis),
 });
+df.app.activity(Activities.findTwin, {
+  handler: (request: FindTwinInput) =>
+    respond(request.imageId, Activities.findTwin, (s): FindTwinOutput => ({ twin: s.twin })),
+});
+df.app.activity(Activities.copyTwinVariants, {
+  handler: (request: CopyTwinVariantsInput) =>
+    respond(
+      request.imageId,
+      Activities.copyTwinVariants,
+      (s): CopyTwinVariantsOutput => s.copy ?? succeed(request.variants),
+    ),
+});
 df.app.activity(Activities.saveRecord, {
   handler: ({ record }: SaveRecordInput) =>
     respond(record.id, `${Activities.saveRecord}:${record.status}`, (s): SaveRecordOutput => {
@@ -155,6 +180,7 @@ function arrange(overrides: Partial<Scenario> = {}): {
     inspection: succeed(inspection),
     resize: {},
     analysis: succeed(analysis),
+    twin: null,
     throws: {},
     holds: {},
     calls: [],
@@ -325,9 +351,10 @@ describe('Orchestrator: processImage', () => {
 
     // Assess
     const scheduled = scheduledNames(state.history);
-    expect(scheduled).toHaveLength(7);
+    expect(scheduled).toHaveLength(8);
     expect(scheduled[0]).toBe(Activities.inspectImage);
-    expect(scheduled[6]).toBe(Activities.saveRecord);
+    expect(scheduled[1]).toBe(Activities.findTwin);
+    expect(scheduled[7]).toBe(Activities.saveRecord);
     const fanOut = episodesOf(state).find((episode) =>
       scheduledNames(episode).includes(Activities.resizeImage),
     );
@@ -413,10 +440,11 @@ describe('Orchestrator: processImage', () => {
     await Promise.all(keys.map((key) => called(scenario, key)));
     for (const [index, gate] of gates.entries()) {
       gate.open();
-      // Inspection plus the calls released so far have completed, each in its own episode.
+      // Inspection, the twin lookup and the calls released so far have completed, each in its
+      // own episode.
       await until(
         instanceId,
-        (state) => eventsOf(state, EventType.TaskCompleted).length >= index + 2,
+        (state) => eventsOf(state, EventType.TaskCompleted).length >= index + 3,
       );
     }
     const state = await harness.waitForCompletion(instanceId);
@@ -427,10 +455,10 @@ describe('Orchestrator: processImage', () => {
     const completions = episodesOf(state).map(
       (episode) => episode.filter((event) => event.EventType === EventType.TaskCompleted).length,
     );
-    // Start, inspection, five fan-out results and the final save: eight replays of the history.
-    expect(completions).toEqual([0, 1, 1, 1, 1, 1, 1, 1]);
+    // Start, inspection, twin lookup, five fan-out results and the final save: nine replays.
+    expect(completions).toEqual([0, 1, 1, 1, 1, 1, 1, 1, 1]);
     expect(finalRecord(scenario).status).toBe('Completed');
-    expect(eventsOf(state, EventType.TaskScheduled)).toHaveLength(7);
+    expect(eventsOf(state, EventType.TaskScheduled)).toHaveLength(8);
   });
 
   it('skips the analysis when the analyzer is none', async () => {
@@ -450,6 +478,95 @@ describe('Orchestrator: processImage', () => {
     expect(record.analysis).toEqual({ status: 'Skipped', provider: 'none' });
     expect(stepsByName(record.steps).analyze).toMatchObject({ status: 'Skipped', attempts: 0 });
     expect(customSteps(state).analyze?.status).toBe('Skipped');
+  });
+
+  describe('with an earlier image of the same bytes under the same spec', () => {
+    const twinAnalysis: Analysis = { status: 'Completed', provider: 'local', text: 'TWIN' };
+    const twinOfSpecs = (id: string): Twin => ({
+      id,
+      analysis: twinAnalysis,
+      variants: variantSpecs('webp').map((variant) => ({
+        ...rendered(variant),
+        url: `/api/images/${id}/variants/${variant.name}`,
+      })),
+    });
+
+    it('copies the twin variants and analysis instead of resizing and analysing', async () => {
+      // Prepare
+      const { input, scenario } = arrange({ twin: twinOfSpecs('01twin00000000000000000000') });
+
+      // Act
+      const state = await run(input, instanceIdOf(input));
+
+      // Assess
+      expect(harness.output<ProcessImageResult>(state)).toEqual({
+        imageId: input.imageId,
+        status: 'Completed',
+      });
+      expect(scheduledNames(state.history)).toEqual([
+        Activities.inspectImage,
+        Activities.findTwin,
+        Activities.copyTwinVariants,
+        Activities.saveRecord,
+      ]);
+      const record = finalRecord(scenario);
+      const spec = 'thumb=150x150.webp,medium=640x640.webp,large=1280x1280.webp;analysis=local-2';
+      expect(record).toMatchObject({
+        status: 'Completed',
+        analysis: twinAnalysis,
+        processingSpec: spec,
+        reusedFrom: { id: '01twin00000000000000000000', processingSpec: spec },
+        source: { sha256: 'b'.repeat(64), filename: 'cat.jpg' },
+      });
+      expect(record.variants.map((variant) => variant.url)).toEqual([
+        `/api/images/${input.imageId}/variants/thumb`,
+        `/api/images/${input.imageId}/variants/medium`,
+        `/api/images/${input.imageId}/variants/large`,
+      ]);
+      expect(record.steps.map((step) => [step.name, step.status])).toEqual([
+        ['inspect', 'Completed'],
+        ['reuse', 'Completed'],
+        ['resize:thumb', 'Skipped'],
+        ['resize:medium', 'Skipped'],
+        ['resize:large', 'Skipped'],
+        ['analyze', 'Skipped'],
+      ]);
+    });
+
+    it('renders the image itself when the twin blobs are gone by the time of the copy', async () => {
+      // Prepare
+      const { input, scenario } = arrange({
+        twin: twinOfSpecs('01twin00000000000000000001'),
+        copy: fail('SOURCE_NOT_FOUND', 'Variant thumb of 01twin00000000000000000001 is gone'),
+      });
+
+      // Act
+      const state = await run(input, instanceIdOf(input));
+
+      // Assess
+      expect(state.status).toBe('Completed');
+      const record = finalRecord(scenario);
+      expect(record.status).toBe('Completed');
+      expect(record.reusedFrom).toBeUndefined();
+      expect(record.analysis).toMatchObject({ text: 'HELLO' });
+      expect(callsOf(scenario, `${Activities.resizeImage}:thumb`)).toBe(1);
+      expect(stepsByName(record.steps).reuse?.status).toBe('Skipped');
+    });
+
+    it('ignores a twin that lacks a variant of the spec', async () => {
+      // Prepare
+      const partial = twinOfSpecs('01twin00000000000000000002');
+      partial.variants = partial.variants.filter((variant) => variant.name !== 'large');
+      const { input, scenario } = arrange({ twin: partial });
+
+      // Act
+      await run(input, instanceIdOf(input));
+
+      // Assess
+      expect(scenario.calls).not.toContain(Activities.copyTwinVariants);
+      expect(finalRecord(scenario).reusedFrom).toBeUndefined();
+      expect(finalRecord(scenario).variants).toHaveLength(3);
+    });
   });
 
   it.each<[ErrorCode, string]>([
