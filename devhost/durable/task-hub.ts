@@ -236,6 +236,8 @@ export class TaskHub {
       history: [],
       historyStart: existing?.historyNext ?? 0,
       historyNext: existing?.historyNext ?? 0,
+      // Steps keep counting across runs: rows the last run stored must still count as stored.
+      commitSeq: existing?.commitSeq,
       nextId: 0,
       actions: [],
       retries: {},
@@ -580,6 +582,7 @@ export class TaskHub {
       history: [],
       historyStart: previous?.historyNext ?? 0,
       historyNext: previous?.historyNext ?? 0,
+      commitSeq: previous?.commitSeq,
       nextId: 0,
       actions: [],
       retries: {},
