@@ -79,7 +79,9 @@ export class MemoryStore implements HubStore {
       );
     }
     const p = this.part(partition);
-    for (const row of [...plan.writes, ...plan.final]) p.set(row.rowKey, toEntity(partition, row));
+    for (const row of plan.writes) p.set(row.rowKey, toEntity(partition, row));
+    plan.afterWrites?.();
+    for (const row of plan.final) p.set(row.rowKey, toEntity(partition, row));
     for (const key of plan.deletes) p.delete(key);
     return Promise.resolve();
   }

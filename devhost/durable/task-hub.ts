@@ -760,6 +760,7 @@ export class TaskHub {
       writes,
       final: [orchestrationStateRow(state)],
       deletes: [...batch, ...discard, ...orphans].map((m) => m.rowKey),
+      afterWrites: () => this.options.fault?.('before-orchestration-state', state.name),
     });
 
     this.options.fault?.('after-orchestration-step', state.name);
