@@ -101,7 +101,13 @@ describe('Durability: SIGKILL during a batch', () => {
     }
     expect(poisoned.runtimeStatus).toBe('Failed');
     expect(JSON.stringify(poisoned.output)).toMatch(/poison/i);
-    const other = await status('after-poison');
+    // The other instance lost its host as often as the poison item did, and resumes after the
+    // last restart: it finishes, though not necessarily before the poison item is failed.
+    let other: Status = await status('after-poison');
+    while (other.runtimeStatus !== 'Completed' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      other = await status('after-poison').catch(() => other);
+    }
     expect(other.runtimeStatus).toBe('Completed');
   });
 });
