@@ -271,6 +271,7 @@ describe('Durability: SIGKILL at named points', () => {
       [
         'a-1',
         'a-2',
+        'b-cut',
         'b-result',
         'b-step',
         'c-hold',
