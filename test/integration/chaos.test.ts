@@ -34,9 +34,10 @@ describe('Durability: SIGKILL during a batch', () => {
   let stack: Stack;
   const api = (p: string): string =>
     `${stack.baseUrl}/runtime/webhooks/durabletask/${p}${p.includes('?') ? '&' : '?'}code=${stack.functionsKey}`;
+  // The poison item ends the host at any moment, so every read is patient.
   const status = async (id: string, history = false): Promise<Status> =>
     (await (
-      await fetch(api(`instances/${id}${history ? '?showHistory=true' : ''}`))
+      await patiently(api(`instances/${id}${history ? '?showHistory=true' : ''}`))
     ).json()) as Status;
   const start = async (name: string, id: string, input: unknown): Promise<void> => {
     const res = await patiently(api(`orchestrators/${name}/${id}`), {
