@@ -1,9 +1,11 @@
 /**
  * Named moments in the task hub's work where a durability test may end the process, to prove
  * that a crash exactly there loses nothing and repeats nothing. Each sits right after a commit
- * and before anything else acts on it.
+ * and before anything else acts on it, except the first, which sits inside one.
  */
 export const FAULT_POINTS = [
+  /** An orchestration step wrote its work items and messages, not yet its state row: it has not happened. */
+  'before-orchestration-state',
   /** An activity's result is stored; its orchestration has not run the next step yet. */
   'after-activity-result',
   /** An orchestration step is stored; its activities and messages are not dispatched yet. */

@@ -68,8 +68,20 @@ export class MemoryStore implements HubStore {
   }
 
   commit(partition: string, plan: CommitPlan): Promise<void> {
+    // Azure refuses a transaction that names a row twice; so does this store, so that in-memory
+    // tests catch what would fail against the table.
+    const twice =
+      repeated(plan.writes.map((row) => row.rowKey)) ??
+      repeated([...plan.final.map((row) => row.rowKey), ...plan.deletes]);
+    if (twice !== undefined) {
+      return Promise.reject(
+        new Error(`A command with RowKey '${twice}' is already present in the batch.`),
+      );
+    }
     const p = this.part(partition);
-    for (const row of [...plan.writes, ...plan.final]) p.set(row.rowKey, toEntity(partition, row));
+    for (const row of plan.writes) p.set(row.rowKey, toEntity(partition, row));
+    plan.afterWrites?.();
+    for (const row of plan.final) p.set(row.rowKey, toEntity(partition, row));
     for (const key of plan.deletes) p.delete(key);
     return Promise.resolve();
   }
@@ -81,4 +93,13 @@ export class MemoryStore implements HubStore {
   deleteRows(partition: string, rowKeys: string[]): Promise<void> {
     return this.commit(partition, { writes: [], final: [], deletes: rowKeys });
   }
+}
+
+function repeated(keys: string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key)) return key;
+    seen.add(key);
+  }
+  return undefined;
 }

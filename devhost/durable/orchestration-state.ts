@@ -62,6 +62,8 @@ export interface OrchestrationState {
   /** Signatures of every action seen so far, to detect a replay that diverges. */
   actions: string[];
   retries: Record<string, RetryState>;
+  /** Steps stored so far, across executions (see rowCommitSeq in state-rows.ts). */
+  commitSeq?: number;
   /** Message ids already applied (derived from history; kept for dedupe of late duplicates). */
   consumed: Set<string>;
 }

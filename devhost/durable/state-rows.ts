@@ -50,6 +50,32 @@ interface OrchestrationRowData {
   nextId: number;
   actions: string[];
   retries: Record<string, RetryState>;
+  commitSeq?: number;
+}
+
+/*
+ * A step stores its rows in several transactions: history, work items, timers and outgoing
+ * messages first, the state row last, and only the state row makes the step happen. Each early
+ * row carries the number the step will have (column CommitSeq), the state row the number of the
+ * last step stored, so a row whose number is higher than its state row's was written by a step
+ * that never completed (a host killed between the transactions). Such a row is never acted on:
+ * the step runs again from its messages and writes its effects anew.
+ */
+
+/** The step that wrote a row ahead of its state row; 0 for rows that need no state row. */
+export function rowCommitSeq(row: LoadedRow): number {
+  const value = Number(row.columns.CommitSeq ?? 0);
+  return Number.isFinite(value) ? value : 0;
+}
+
+/** The number of steps an orchestration's or entity's state row says were stored. */
+export function committedSeq(stateRow: LoadedRow | undefined): number {
+  const data = stateRow?.data as { commitSeq?: unknown } | undefined;
+  return typeof data?.commitSeq === 'number' ? data.commitSeq : 0;
+}
+
+function commitSeqColumn(commitSeq: number | undefined): Record<string, number> {
+  return commitSeq ? { CommitSeq: commitSeq } : {};
 }
 
 export function orchestrationStateRow(state: OrchestrationState): Row {
@@ -67,6 +93,7 @@ export function orchestrationStateRow(state: OrchestrationState): Row {
     nextId: state.nextId,
     actions: state.actions,
     retries: state.retries,
+    commitSeq: state.commitSeq,
   };
   return {
     rowKey: stateRowKey(state.instanceId),
@@ -117,6 +144,7 @@ export function orchestrationFromRows(
     nextId: data.nextId,
     actions: data.actions,
     retries: data.retries,
+    commitSeq: data.commitSeq ?? 0,
     consumed,
   };
 }
@@ -127,6 +155,8 @@ export interface EntityStateData {
   /** Recently applied request ids: a redelivered operation is applied once. */
   processed: string[];
   lastOperationAt?: string;
+  /** Batches stored so far (see rowCommitSeq). */
+  commitSeq?: number;
 }
 
 export function entityStateRow(instanceId: string, data: EntityStateData): Row {
@@ -142,10 +172,11 @@ export function entityStateRow(instanceId: string, data: EntityStateData): Row {
   };
 }
 
-export function messageRow(message: StoredMessage): Row {
+/** `commitSeq`: the step that sends a message to its own instance (a timer, the next generation). */
+export function messageRow(message: StoredMessage, commitSeq?: number): Row {
   return {
     rowKey: message.rowKey,
-    columns: { VisibleAt: message.visibleAt },
+    columns: { VisibleAt: message.visibleAt, ...commitSeqColumn(commitSeq) },
     data: { id: message.id, body: message.body },
   };
 }
@@ -171,17 +202,29 @@ export interface ActivityWorkItem {
   deliveries: number;
   /** Set (and stored) just before the item runs. */
   started?: boolean;
+  /** The step that scheduled it (see rowCommitSeq). */
+  commitSeq?: number;
 }
 
 export function activityRow(item: ActivityWorkItem): Row {
-  return { rowKey: activityRowKey(item.executionId, item.taskId), data: item };
+  return {
+    rowKey: activityRowKey(item.executionId, item.taskId),
+    columns: commitSeqColumn(item.commitSeq),
+    data: item,
+  };
 }
 
 export interface OutboxItem {
   target: string;
   message: StoredMessage;
+  /** The step that sends it (see rowCommitSeq). */
+  commitSeq?: number;
 }
 
 export function outboxRow(item: OutboxItem): Row {
-  return { rowKey: outboxRowKey(item.message.id), data: item };
+  return {
+    rowKey: outboxRowKey(item.message.id),
+    columns: commitSeqColumn(item.commitSeq),
+    data: item,
+  };
 }

@@ -133,6 +133,8 @@ export interface CommitPlan {
   final: Row[];
   /** Consumed rows; consumers dedupe by message id, so deletes may trail the commit point. */
   deletes: string[];
+  /** Called once `writes` are stored, before the commit point (durability tests end the host here). */
+  afterWrites?: () => void;
 }
 
 export class TableStore implements HubStore {
@@ -195,6 +197,7 @@ export class TableStore implements HubStore {
     for (let i = 0; i < writes.length; i += BATCH_LIMIT) {
       await this.submit(partition, writes.slice(i, i + BATCH_LIMIT), []);
     }
+    plan.afterWrites?.();
     const room = Math.max(0, BATCH_LIMIT - final.length);
     await this.submit(partition, final, deletes.slice(0, room));
     for (let i = room; i < deletes.length; i += BATCH_LIMIT) {

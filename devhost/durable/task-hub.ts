@@ -14,6 +14,7 @@ import { captureRollback, TERMINAL, type OrchestrationState } from './orchestrat
 import {
   activityRow,
   activityRowKey,
+  committedSeq,
   entityStateRow,
   historyRowKey,
   messageFromRow,
@@ -23,12 +24,13 @@ import {
   outboxRow,
   outboxRowKey,
   isStateRowKey,
+  rowCommitSeq,
   stateRowKey,
   type ActivityWorkItem,
   type EntityStateData,
   type OutboxItem,
 } from './state-rows';
-import { decodeKey, encodeKey, type HubStore, type Row } from './table-store';
+import { decodeKey, encodeKey, type HubStore, type LoadedRow, type Row } from './table-store';
 
 export interface TaskHubOptions {
   store: HubStore;
@@ -82,6 +84,11 @@ export class TaskHub {
    */
   private readonly suspects: ActivityWorkItem[] = [];
   private runningSuspect = false;
+  /**
+   * Work items queued or running, by partition and row: an item is run once at a time however
+   * it was found, so two results never race to delete the same row.
+   */
+  private readonly workInHand = new Set<string>();
   /** Per source partition: the send in progress, which the next one waits for. */
   private readonly outboxQueues = new Map<string, Promise<void>>();
   private readonly startMarks = new Map<
@@ -103,9 +110,14 @@ export class TaskHub {
 
   async start(): Promise<void> {
     const { store } = this.options;
+    // Read everything first: acting on a row (a send, a work item) starts steps that write more.
+    const outboxRows = await store.scanPrefix('O-');
+    const workRows = await store.scanPrefix('A-');
+    const messageRows = await store.scanPrefix('M-');
+    const stored = await this.storedRowFilter([...outboxRows, ...workRows]);
     // Resend what each partition had not finished sending, oldest first, ahead of anything new.
     const unsent = new Map<string, OutboxItem[]>();
-    for (const row of await store.scanPrefix('O-')) {
+    for (const row of outboxRows.filter(stored)) {
       const items = unsent.get(row.partition) ?? [];
       items.push(row.data as OutboxItem);
       unsent.set(row.partition, items);
@@ -115,7 +127,7 @@ export class TaskHub {
       void this.sendOutbox(sourceKey, items);
     }
     const maxDeliveries = this.options.maxActivityDeliveries ?? 5;
-    for (const row of await store.scanPrefix('A-')) {
+    for (const row of workRows.filter(stored)) {
       const item = row.data as ActivityWorkItem;
       this.trace(`recovered work item ${item.name} ${item.instanceId}#${item.taskId}`);
       // Only an item that had started when its host vanished counts as a (possibly fatal) delivery.
@@ -132,15 +144,37 @@ export class TaskHub {
         continue;
       }
       await store.put(row.partition, [activityRow(item)]);
-      if (item.deliveries > 0) this.suspects.push(item);
-      else this.activityQueue.push(item);
+      this.enqueueActivity(item, item.deliveries > 0);
     }
-    for (const row of await store.scanPrefix('M-')) {
+    // Messages a step wrote for its own instance are checked when the instance loads.
+    for (const row of messageRows) {
       const p = this.partition(decodeKey(row.partition));
       insertSorted(p.inbox, messageFromRow(row));
     }
     for (const p of this.partitions.values()) this.schedule(p);
     this.pumpActivities();
+  }
+
+  /**
+   * Which of these rows belong to a step that was stored: a host killed after a step wrote its
+   * work items and messages but before its state row made it count leaves rows nobody may act
+   * on, since the step will run again (see rowCommitSeq). One point read per partition concerned.
+   */
+  private async storedRowFilter(rows: LoadedRow[]): Promise<(row: LoadedRow) => boolean> {
+    const committed = new Map<string, number>();
+    for (const row of rows) {
+      if (rowCommitSeq(row) === 0 || committed.has(row.partition)) continue;
+      const instanceId = decodeKey(row.partition);
+      committed.set(
+        row.partition,
+        committedSeq(await this.options.store.getRow(row.partition, stateRowKey(instanceId))),
+      );
+    }
+    return (row) => {
+      const stored = rowCommitSeq(row) <= (committed.get(row.partition) ?? 0);
+      if (!stored) this.trace(`ignored ${row.rowKey} of an unfinished step of ${row.partition}`);
+      return stored;
+    };
   }
 
   stop(): void {
@@ -202,6 +236,8 @@ export class TaskHub {
       history: [],
       historyStart: existing?.historyNext ?? 0,
       historyNext: existing?.historyNext ?? 0,
+      // Steps keep counting across runs: rows the last run stored must still count as stored.
+      commitSeq: existing?.commitSeq,
       nextId: 0,
       actions: [],
       retries: {},
@@ -397,7 +433,11 @@ export class TaskHub {
 
   private async load(p: Partition): Promise<void> {
     const knownBefore = new Set(p.inbox.map((m) => m.rowKey));
-    const rows = await this.options.store.loadPartition(encodeKey(p.id));
+    const key = encodeKey(p.id);
+    const rows = await this.withoutUnfinishedSteps(
+      key,
+      await this.options.store.loadPartition(key),
+    );
     for (const row of rows)
       if (row.rowKey.startsWith('M-')) insertSorted(p.inbox, messageFromRow(row));
     const stored = new Set(rows.map((r) => r.rowKey));
@@ -414,6 +454,23 @@ export class TaskHub {
       p.orch = orchestrationFromRows(p.id, rows);
     }
     p.loaded = true;
+  }
+
+  /**
+   * Deletes the rows of a step that never completed (see rowCommitSeq) before the partition runs
+   * its next step, which writes them anew: left behind, they would count as stored once a later
+   * step raises the state row's number past theirs.
+   */
+  private async withoutUnfinishedSteps(key: string, rows: LoadedRow[]): Promise<LoadedRow[]> {
+    const committed = committedSeq(rows.find((r) => isStateRowKey(r.rowKey)));
+    const unfinished = rows.filter((r) => rowCommitSeq(r) > committed);
+    if (unfinished.length === 0) return rows;
+    this.trace(`dropping ${unfinished.length} rows of an unfinished step of ${decodeKey(key)}`);
+    await this.options.store.deleteRows(
+      key,
+      unfinished.map((r) => r.rowKey),
+    );
+    return rows.filter((r) => rowCommitSeq(r) <= committed);
   }
 
   // ---------------------------------------------------------------- orchestrations
@@ -525,6 +582,7 @@ export class TaskHub {
       history: [],
       historyStart: previous?.historyNext ?? 0,
       historyNext: previous?.historyNext ?? 0,
+      commitSeq: previous?.commitSeq,
       nextId: 0,
       actions: [],
       retries: {},
@@ -578,6 +636,7 @@ export class TaskHub {
     episode: EpisodeResult,
   ): Promise<void> {
     const now = new Date();
+    const commitSeq = (state.commitSeq ?? 0) + 1;
     const writes: Row[] = [];
     episode.events.forEach((event, i) =>
       writes.push({ rowKey: historyRowKey(state.instanceId, state.historyNext + i), data: event }),
@@ -592,6 +651,7 @@ export class TaskHub {
       input: a.input,
       attempt: a.attempt,
       deliveries: 0,
+      commitSeq,
     }));
     for (const item of activities) writes.push(activityRow(item));
 
@@ -692,20 +752,22 @@ export class TaskHub {
       state.retries = {};
       state.consumed = new Set([...batch.map((m) => m.id)]);
     }
-    for (const m of selfMessages) writes.push(messageRow(m));
-    for (const o of outbox) writes.push(outboxRow(o));
+    for (const m of selfMessages) writes.push(messageRow(m, commitSeq));
+    for (const o of outbox) writes.push(outboxRow({ ...o, commitSeq }));
+    state.commitSeq = commitSeq;
 
     await this.options.store.commit(encodeKey(state.instanceId), {
       writes,
       final: [orchestrationStateRow(state)],
       deletes: [...batch, ...discard, ...orphans].map((m) => m.rowKey),
+      afterWrites: () => this.options.fault?.('before-orchestration-state', state.name),
     });
 
     this.options.fault?.('after-orchestration-step', state.name);
     const consumed = new Set([...batch, ...discard, ...orphans].map((m) => m.rowKey));
     p.inbox = p.inbox.filter((m) => !consumed.has(m.rowKey));
     for (const m of selfMessages) insertSorted(p.inbox, m);
-    for (const item of activities) this.activityQueue.push(item);
+    for (const item of activities) this.enqueueActivity(item);
     this.pumpActivities();
     if (outbox.length > 0) void this.sendOutbox(encodeKey(state.instanceId), outbox);
     if (outcome.kind === 'continuedAsNew')
@@ -739,6 +801,7 @@ export class TaskHub {
       Input: reason === undefined ? undefined : JSON.stringify(reason),
     };
     const outbox: OutboxItem[] = [];
+    const commitSeq = (state.commitSeq ?? 0) + 1;
     state.status = status;
     state.updatedAt = now;
     if (status === 'Terminated') {
@@ -757,8 +820,9 @@ export class TaskHub {
     }
     const writes: Row[] = [
       { rowKey: historyRowKey(state.instanceId, state.historyNext), data: event },
-      ...outbox.map(outboxRow),
+      ...outbox.map((o) => outboxRow({ ...o, commitSeq })),
     ];
+    state.commitSeq = commitSeq;
     state.historyNext += 1;
     state.history.push(event);
     const orphans =
@@ -847,6 +911,14 @@ export class TaskHub {
 
   // ---------------------------------------------------------------- activities
 
+  private enqueueActivity(item: ActivityWorkItem, suspect = false): void {
+    const key = workItemKey(item);
+    if (this.workInHand.has(key)) return;
+    this.workInHand.add(key);
+    if (suspect) this.suspects.push(item);
+    else this.activityQueue.push(item);
+  }
+
   private pumpActivities(): void {
     if (this.stopped || this.runningSuspect) return;
     if (this.suspects.length > 0) {
@@ -901,6 +973,7 @@ export class TaskHub {
       }
     }
     await this.completeActivity(item, outcome);
+    this.workInHand.delete(workItemKey(item));
   }
 
   /**
@@ -927,7 +1000,7 @@ export class TaskHub {
     this.startMarks.delete(key);
     if (!batch) return;
     try {
-      await this.options.store.put(key, batch.items.map(activityRow));
+      await this.options.store.put(key, distinctRows(batch.items.map(activityRow)));
     } catch (err) {
       // Only poison accounting depends on the mark; the work itself is still safe to run.
       this.options.log(
@@ -971,7 +1044,7 @@ export class TaskHub {
     p.flushing = true;
     try {
       while (p.completions.length > 0) {
-        const group = p.completions.splice(0, 50);
+        const group = distinctCompletions(p.completions.splice(0, 50));
         const key = encodeKey(p.id);
         try {
           await this.options.store.commit(key, {
@@ -1078,14 +1151,16 @@ export class TaskHub {
         ),
       });
     }
+    const commitSeq = (entity.commitSeq ?? 0) + 1;
     const next: EntityStateData = {
       exists: result.entityExists,
       state: result.entityExists ? result.entityState : undefined,
       processed: [...entity.processed, ...ops.map((o) => o.id)].slice(-PROCESSED_IDS_KEPT),
       lastOperationAt: new Date().toISOString(),
+      commitSeq,
     };
     await this.options.store.commit(encodeKey(p.id), {
-      writes: outbox.map(outboxRow),
+      writes: outbox.map((o) => outboxRow({ ...o, commitSeq })),
       final: [entityStateRow(p.id, next)],
       deletes: [...batch, ...skip].map((m) => m.rowKey),
     });
@@ -1095,6 +1170,29 @@ export class TaskHub {
     p.inbox = p.inbox.filter((m) => !gone.has(m.rowKey));
     if (outbox.length > 0) void this.sendOutbox(encodeKey(p.id), outbox);
   }
+}
+
+function workItemKey(item: ActivityWorkItem): string {
+  return `${encodeKey(item.instanceId)}/${activityRowKey(item.executionId, item.taskId)}`;
+}
+
+/** The last row for each key: a table transaction may name a row only once. */
+function distinctRows(rows: Row[]): Row[] {
+  return [...new Map(rows.map((row) => [row.rowKey, row])).values()];
+}
+
+/**
+ * One result per work item: a table transaction may name a row only once, and a transaction that
+ * deletes the same work item twice would fail on every retry and hold back every later result.
+ */
+function distinctCompletions<T extends { item: ActivityWorkItem }>(group: T[]): T[] {
+  const seen = new Set<string>();
+  return group.filter((c) => {
+    const key = workItemKey(c.item);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function parseEntityId(id: string): { name: string; key: string } {

@@ -1,7 +1,8 @@
 /**
  * Durability at named moments: the host is SIGKILLed exactly (a) while activities run, (b) right
- * after an activity's result is stored and before the orchestration's next step, and right after
- * a step is stored and before its work is dispatched, (c) while an entity batch is in flight and
+ * after an activity's result is stored and before the orchestration's next step, right after a
+ * step is stored and before its work is dispatched, and after a step wrote its work items and
+ * messages but before its state row (the step has not happened), (c) while an entity batch is in flight and
  * right after one is stored, before its responses go out. The moments are found through marker
  * files the fixture app writes, or reached through DEVHOST_FAULT, which makes the host end
  * itself at a named point once. After each kill the supervisor starts a new host; every
@@ -16,6 +17,7 @@ const FIXTURE_APP = path.join(__dirname, '..', 'fixtures', 'kill-points-app');
 const FAULTS = [
   'after-activity-result:checkpoint',
   'after-orchestration-step:stepStored',
+  'before-orchestration-state:stepCut',
   'after-entity-batch:tally',
 ];
 const PATIENCE_MS = 60_000;
@@ -192,6 +194,22 @@ describe('Durability: SIGKILL at named points', () => {
     expectEachOnce(ledger, ['b-step:signal']);
   });
 
+  it('(b) after a step wrote its work items and signal, before its state row', async () => {
+    const before = stack.hostPid();
+    await start('stepCut', 'b-cut', 'b-cut');
+    await stack.waitForNewHost(before, PATIENCE_MS);
+    expect(faultFired('before-orchestration-state:stepCut')).toBe(true);
+
+    await expectCompletedOnce('b-cut', [10, 20, 30]);
+    // The step had not happened: the new host ran it again, and only that run's work went out.
+    for (const part of [1, 2, 3]) expect(runs(`work-b-cut-${part}`)).toBe(1);
+    const ledger = await waitFor('the signal to arrive', async () => {
+      const l = await entity('ledger', 'cut');
+      return l.total >= 1 ? l : undefined;
+    });
+    expectEachOnce(ledger, ['b-cut:signal']);
+  });
+
   it('(c) while an entity batch is in flight', async () => {
     await start('entityOperations', 'c-hold', {
       key: 'c-hold',
@@ -253,6 +271,7 @@ describe('Durability: SIGKILL at named points', () => {
       [
         'a-1',
         'a-2',
+        'b-cut',
         'b-result',
         'b-step',
         'c-hold',
