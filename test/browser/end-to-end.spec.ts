@@ -9,6 +9,8 @@ import { expect, test } from '@playwright/test';
 import { check, functionsKey, open } from './support';
 
 const PHOTOS = path.resolve(__dirname, '../fixtures/photos');
+/** Runs in the page: the browser's width of a loaded image, 0 while it is not loaded. */
+const naturalWidth = (el: unknown): number => (el as { naturalWidth?: number }).naturalWidth ?? 0;
 const FILES = ['cat.jpg', 'coffee.jpg', 'rocket.jpg', 'astronaut.jpg'];
 
 test.describe.configure({ mode: 'serial' });
@@ -31,9 +33,7 @@ test('upload, gallery, image page, then the operator pages', async ({ page }) =>
   await expect(page.locator('.gallery .badge')).toHaveCount(0, { timeout: 120_000 });
   for (const img of await page.locator('.gallery img').all()) {
     await expect(img).toHaveAttribute('alt', /\S/);
-    await expect
-      .poll(() => img.evaluate((el: HTMLImageElement) => el.naturalWidth))
-      .toBeGreaterThan(0);
+    await expect.poll(() => img.evaluate(naturalWidth)).toBeGreaterThan(0);
   }
   await check(page, 'gallery');
 
@@ -42,9 +42,7 @@ test('upload, gallery, image page, then the operator pages', async ({ page }) =>
   await expect(page.locator('.notice').first()).toHaveText(/^Completed/);
   await expect(page.getByRole('table', { name: 'Steps' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Variants' }).locator('tbody tr')).toHaveCount(3);
-  await expect
-    .poll(() => page.locator('img.hero').evaluate((el: HTMLImageElement) => el.naturalWidth))
-    .toBeGreaterThan(0);
+  await expect.poll(() => page.locator('img.hero').evaluate(naturalWidth)).toBeGreaterThan(0);
   await check(page, 'image');
 
   await page

@@ -33,7 +33,8 @@ function hold(): Promise<void> {
 }
 
 async function withKey(page: Page): Promise<void> {
-  await page.addInitScript(() => sessionStorage.setItem('image-pipeline.functionKey', 'test-key'));
+  // A string: the script runs in the page, where sessionStorage exists.
+  await page.addInitScript("sessionStorage.setItem('image-pipeline.functionKey', 'test-key')");
 }
 
 const ID = '01m7y9va75z384k031x9ng0ydx';
@@ -122,13 +123,11 @@ test.describe('gallery', () => {
     await expect(page.locator('.gallery li')).toHaveCount(3);
     await expect(page.locator('.gallery .badge.failed')).toHaveText('Failed');
     await expect(page.getByRole('button', { name: 'Load more' })).toBeVisible();
-    await page
-      .locator('#file-input')
-      .setInputFiles({
-        name: 'huge.jpg',
-        mimeType: 'image/jpeg',
-        buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
-      });
+    await page.locator('#file-input').setInputFiles({
+      name: 'huge.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+    });
     await expect(page.locator('.uploads .state.error')).toHaveText(
       'refused: The file is larger than the upload limit. (PAYLOAD_TOO_LARGE)',
     );
