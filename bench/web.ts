@@ -81,7 +81,9 @@ async function batchInstance(stack: Stack): Promise<string> {
   const { batchId } = await api<{ batchId: string }>(stack, 'POST', '/api/ops/reprocess', {
     filter: { status: ['Completed', 'CompletedWithWarnings'] },
     steps: ['analyze'],
-    maxConcurrency: 8,
+    // One at a time: every child ends in its own episode, so the history is long (about four
+    // events per image).
+    maxConcurrency: 1,
   });
   for (;;) {
     const b = await api<{ status: string }>(stack, 'GET', `/api/ops/reprocess/${batchId}`);
