@@ -16,6 +16,9 @@ const base = {
 };
 
 module.exports = {
+  // A stack that a timed-out test was still starting has no one left to stop it. Jest exits
+  // anyway once the run is over; the stack's processes watch it and exit with it.
+  forceExit: true,
   projects: [
     {
       ...base,

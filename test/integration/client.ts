@@ -50,6 +50,9 @@ export interface ImageRecord {
     colors?: unknown[];
     blurhash?: string;
     phash?: string;
+    tags?: { name: string; confidence: number }[];
+    faces?: { box: { x: number; y: number; width: number; height: number } }[];
+    moderation?: { flagged: boolean };
   };
   steps?: { name: string; status: string }[];
   error?: { code: string; message: string };

@@ -111,7 +111,8 @@ describe('Durability: kill -9 of every devhost process, then npm start on the sa
     };
     for (const id of ids) expect(listed.items.filter((r) => r.id === id)).toHaveLength(1);
     expect(await instances(stack, 'runtimeStatus=Running,Pending')).toEqual([]);
-  });
+    // Four cold starts of the whole stack and thirty photos: minutes on a loaded machine.
+  }, 600_000);
 
   it('resumes orchestrations and counts each entity operation once after kills during entity batches', async () => {
     const appDir = path.join(__dirname, '..', 'fixtures', 'chaos-app');

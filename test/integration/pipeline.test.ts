@@ -115,6 +115,25 @@ describe('Pipeline: small images and OCR', () => {
     expect(record.analysis?.text?.toUpperCase()).toContain('PIPELINE');
   });
 
+  it('tags a real photo, finds the face in it and invents no text', async () => {
+    // Prepare: a 512×512 portrait; her face spans about x 160–300, y 40–220
+    const jpeg = readFileSync(path.join(__dirname, '..', 'fixtures', 'photos', 'astronaut.jpg'));
+
+    // Act
+    const { record } = await waitFinished(stack, await uploadOk(stack, jpeg, 'image/jpeg'));
+
+    // Assess
+    expect(record.status).toBe('Completed');
+    expect(record.analysis?.tags?.map((tag) => tag.name)).toEqual(
+      expect.arrayContaining(['person', 'face']),
+    );
+    const [face] = record.analysis?.faces ?? [];
+    expect(face?.box.x).toBeGreaterThanOrEqual(120);
+    expect((face?.box.x ?? 0) + (face?.box.width ?? 0)).toBeLessThanOrEqual(340);
+    expect(record.analysis?.moderation?.flagged).toBe(false);
+    expect(record.analysis?.text ?? '').toBe('');
+  });
+
   it('accepts multipart uploads in the field "file"', async () => {
     const jpeg = await sharp({
       create: { width: 300, height: 200, channels: 3, background: '#aa3311' },

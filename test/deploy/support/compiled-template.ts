@@ -36,8 +36,7 @@ export function templateSources(): string[] {
     for (const entry of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
       const rel = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(rel);
-      else if (/\.(bicep|json)$/.test(entry.name) && !rel.includes('web-placeholder'))
-        found.push(rel);
+      else if (/\.(bicep|json)$/.test(entry.name)) found.push(rel);
     }
   };
   walk('infra');

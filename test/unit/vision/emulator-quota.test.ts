@@ -159,7 +159,8 @@ describe('Vision emulator: quota', () => {
     expect(counters.ok).toBe(accepted.length);
     expect(counters.throttled).toBe(120 - accepted.length);
     expect(counters.throttled).toBeGreaterThan(0);
-  });
+    // 120 real HTTP calls, each decoding an image: seconds on a busy machine.
+  }, 60_000);
 
   it('counts calls per minute', async () => {
     await call();
