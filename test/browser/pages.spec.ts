@@ -376,3 +376,34 @@ test.describe('operator pages', () => {
     await check(page, 'reprocess-error');
   });
 });
+
+test.describe('on a phone-sized screen', () => {
+  test.use({ viewport: { width: 412, height: 823 } });
+
+  test('instance: the timeline scrolls instead of shrinking its bars below a 24 px target', async ({
+    page,
+  }) => {
+    await withKey(page);
+    const t = (s: number) => new Date(Date.UTC(2026, 10, 21, 5, 39, 13) + s).toISOString();
+    await mockApi(page, (route) =>
+      json(route, {
+        instanceId: 'reprocess-batch',
+        name: 'reprocessBatch',
+        runtimeStatus: 'Completed',
+        createdTime: t(0),
+        lastUpdatedTime: t(70_000),
+        timeline: Array.from({ length: 30 }, (_, i) => ({
+          kind: 'subOrchestration',
+          name: 'reprocessImage',
+          scheduledAt: t(i * 1000),
+          completedAt: t(i * 1000 + 900),
+          durationMs: 900,
+          status: 'Completed',
+        })),
+      }),
+    );
+    await open(page, '#/ops/instances/reprocess-batch');
+    await expect(page.locator('svg.timeline g.bar')).toHaveCount(30);
+    await check(page, 'instance-phone');
+  });
+});
