@@ -123,6 +123,8 @@ interface Scores {
   accessibility: number;
   bestPractices: number;
   bytes: number;
+  /** LCP, TBT and CLS: what moves the performance score. */
+  metrics: string;
   failing: string[];
 }
 
@@ -158,6 +160,16 @@ async function audit(
     accessibility: score('accessibility'),
     bestPractices: score('best-practices'),
     bytes: audits['total-byte-weight']?.numericValue ?? 0,
+    metrics: [
+      ['LCP', 'largest-contentful-paint', 'ms'],
+      ['TBT', 'total-blocking-time', 'ms'],
+      ['CLS', 'cumulative-layout-shift', ''],
+    ]
+      .map(([label, id, unit]) => {
+        const v = audits[id!]?.numericValue ?? 0;
+        return `${label} ${unit === 'ms' ? Math.round(v) : v.toFixed(3)}${unit}`;
+      })
+      .join(', '),
     failing: Object.entries(audits)
       .filter(([, a]) => a.score !== null && a.score < 0.9 && a.numericValue === undefined)
       .map(([id, a]) => `${id}: ${a.title}`),
@@ -206,7 +218,8 @@ async function main(): Promise<void> {
         const s = await audit(lighthouse, browser, url, key);
         if (Math.min(s.performance, s.accessibility, s.bestPractices) < GOAL) failed = true;
         const line = `${name.padEnd(36)} ${String(s.performance).padStart(5)} ${String(s.accessibility).padStart(5)} ${String(s.bestPractices).padStart(5)}  ${(s.bytes / 1024).toFixed(1)} KiB`;
-        return s.failing.length > 0 ? `${line}\n  below 0.9: ${s.failing.join('; ')}` : line;
+        const details = `${line}\n  ${s.metrics}`;
+        return s.failing.length > 0 ? `${details}\n  below 0.9: ${s.failing.join('; ')}` : details;
       };
       const lines = [await report(`gallery (${IMAGES} images)`, `${stack.baseUrl}/#/`)];
 
