@@ -44,5 +44,11 @@ module.exports = {
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/integration/timeout.ts'],
     },
+    {
+      ...base,
+      // The web app in Chromium: one Jest test per Playwright test (test/browser/playwright.test.ts).
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+    },
   ],
 };

@@ -7,8 +7,10 @@ import {
   type GateSettings,
   type GateState,
   isHalfOpen,
+  recentMinutes,
   slotOf,
   trialSeq,
+  withCurrentFields,
 } from './vision-gate';
 
 export interface VisionGateRef {
@@ -110,6 +112,12 @@ export interface GateView {
   /** Slots granted and not yet due. */
   queued: number;
   counters: GateState['counters'];
+  /** Calls and 429s reported in each of the last 15 minutes, oldest first (the current one last). */
+  minutes: { at: string; calls: number; throttled: number }[];
+}
+
+function minutesView(state: Pick<GateState, 'minutes'>, now: number): GateView['minutes'] {
+  return recentMinutes(state, now).map((m) => ({ ...m, at: new Date(m.at).toISOString() }));
 }
 
 /** What `GET /api/ops/gate` shows for one gate. */
@@ -140,6 +148,7 @@ export function gateView(
         rejected: 0,
         duplicateReports: 0,
       },
+      minutes: minutesView({ minutes: [] }, now),
     };
   }
   const nextSlot = Math.max(now, slotOf(state, state.nextSeq), state.pausedUntil);
@@ -164,5 +173,6 @@ export function gateView(
     consecutiveFailures: state.consecutiveFailures,
     queued,
     counters: state.counters,
+    minutes: minutesView(withCurrentFields(state), now),
   };
 }

@@ -81,7 +81,22 @@ export interface GateState {
   /** Recently reported request ids: a report delivered twice is counted once. */
   readonly reported: readonly string[];
   readonly counters: GateCounters;
+  /**
+   * Calls reported per minute, oldest first, at most `HISTORY_MINUTES` of them, for the
+   * operators' chart; bucketed by the report's time (the operation's `now`), never by a clock
+   * of the gate's own.
+   */
+  readonly minutes: readonly GateMinute[];
   readonly clock: number;
+}
+
+/** One minute of reports: `at` is the minute's start (epoch ms, a multiple of 60 000). */
+export interface GateMinute {
+  readonly at: number;
+  /** Calls reported in the minute, whatever their outcome (duplicates not counted). */
+  readonly calls: number;
+  /** Of those, the ones the service refused with 429. */
+  readonly throttled: number;
 }
 
 export type CallOutcome = 'ok' | 'throttled' | 'unavailable' | 'rejected';
@@ -137,6 +152,8 @@ export const DEFAULT_PAUSE_MS = 10_000;
 export const RECOVERY_DELAY_MS = 120_000;
 const RECOVERY_STEP_SHARE = 0.05;
 const MAX_REPORTED_IDS = 512;
+/** Minutes of per-minute counts the gate keeps (a bounded ring: the state stays small). */
+export const HISTORY_MINUTES = 30;
 /** A late call's partner leaves at least this long after the full window. */
 const FLOOR_GUARD_MS = 250;
 const MAX_LATE_FLOORS = 512;
@@ -191,8 +208,46 @@ export function initialGateState(settings: GateSettings, now: number): GateState
       rejected: 0,
       duplicateReports: 0,
     },
+    minutes: [],
     clock: now,
   };
+}
+
+/** The ring after one more reported call at `now`: a new minute pushes the oldest out. */
+export function countMinute(
+  minutes: readonly GateMinute[],
+  now: number,
+  throttledCall: boolean,
+): readonly GateMinute[] {
+  const at = Math.floor(now / WINDOW_MS) * WINDOW_MS;
+  const last = minutes[minutes.length - 1];
+  const add = throttledCall ? 1 : 0;
+  if (last !== undefined && last.at === at) {
+    return [
+      ...minutes.slice(0, -1),
+      { at, calls: last.calls + 1, throttled: last.throttled + add },
+    ];
+  }
+  // Drop minutes that fell out of the window too, so a gate idle for an hour starts afresh.
+  const kept = minutes.filter((m) => m.at > at - HISTORY_MINUTES * WINDOW_MS);
+  return [...kept, { at, calls: 1, throttled: add }].slice(-HISTORY_MINUTES);
+}
+
+/**
+ * The last `count` whole minutes up to the one holding `now`, oldest first, with zeros for
+ * minutes without reports: what the chart draws.
+ */
+export function recentMinutes(
+  state: Pick<GateState, 'minutes'>,
+  now: number,
+  count = 15,
+): GateMinute[] {
+  const current = Math.floor(now / WINDOW_MS) * WINDOW_MS;
+  const byMinute = new Map(state.minutes.map((m) => [m.at, m]));
+  return Array.from({ length: count }, (_, i) => {
+    const at = current - (count - 1 - i) * WINDOW_MS;
+    return byMinute.get(at) ?? { at, calls: 0, throttled: 0 };
+  });
 }
 
 /** Offset of a position in the group from the group's start. */
@@ -494,6 +549,7 @@ function report(state: GateState, op: Extract<GateOperation, { type: 'report' }>
   const base: GateState = {
     ...state,
     reported,
+    minutes: countMinute(state.minutes, now, op.outcome === 'throttled'),
     lateFloors: floorsAfter(state, op.seq, calledAt, now),
   };
   // In half-open, only a slot at or after the plan start can be the trial; older ones were
@@ -544,8 +600,12 @@ function reset(state: GateState, now: number, settings?: GateSettings): GateStat
 
 /** A stored state from an earlier version of this module, with the fields added since. */
 export function withCurrentFields(state: GateState): GateState {
-  const stored = state as Omit<GateState, 'lateFloors'> & { lateFloors?: GateState['lateFloors'] };
-  return stored.lateFloors === undefined ? { ...stored, lateFloors: [] } : state;
+  const stored = state as Omit<GateState, 'lateFloors' | 'minutes'> & {
+    lateFloors?: GateState['lateFloors'];
+    minutes?: GateState['minutes'];
+  };
+  if (stored.lateFloors !== undefined && stored.minutes !== undefined) return state;
+  return { ...stored, lateFloors: stored.lateFloors ?? [], minutes: stored.minutes ?? [] };
 }
 
 /** The gate's reducer: `(state, operation) → { state, result }`. */

@@ -29,6 +29,8 @@ function card(record: ImageRecord, index: number): HTMLElement {
       height: thumbOrMedium.height,
       alt: altText(record),
       loading: index < EAGER ? 'eager' : 'lazy',
+      // The first card is usually the largest paint: fetch it before the other images.
+      fetchpriority: index === 0 ? 'high' : undefined,
       decoding: 'async',
     });
     const blur = placeholder(record.analysis?.blurhash);

@@ -1,11 +1,13 @@
 /**
  * The Vision gate panel: per endpoint the circuit, configured and granted rate, free tokens,
- * next slot, pause, failures, queue and counters, refreshed every 5 s while open; reset behind a
- * confirmation.
+ * next slot, pause, failures, queue, counters and a chart of calls and 429s per minute,
+ * refreshed every 5 s while open; reset behind a confirmation.
  */
 import { describeError, functionKey, getJson, request } from '../api';
 import { h, notice } from '../dom';
 import { formatTime } from '../lib/format';
+import type { MinuteCount } from '../lib/gate-chart-layout';
+import { gateChart } from '../widgets/gate-chart';
 import { keyForm } from '../widgets/key-form';
 
 interface Gate {
@@ -21,6 +23,8 @@ interface Gate {
   consecutiveFailures: number;
   queued: number;
   counters: Record<string, number>;
+  /** Absent from a server older than the per-minute history. */
+  minutes?: MinuteCount[];
 }
 
 function time(value: string | number | null): string {
@@ -41,6 +45,7 @@ function gateCard(gate: Gate, reset: (id: string) => void): HTMLElement {
       h('span', { class: `status ${gate.circuit.toLowerCase()}` }, gate.circuit),
     ),
     h('p', {}, gate.endpoint),
+    gate.minutes && gate.minutes.length > 0 ? gateChart(gate.minutes) : null,
     h(
       'dl',
       { class: 'facts' },

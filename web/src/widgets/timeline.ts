@@ -7,7 +7,8 @@ import { h, s } from '../dom';
 import { formatDuration, formatTime } from '../lib/format';
 import { layoutTimeline, type TimelineEntry } from '../lib/timeline-layout';
 
-const ROW = 22;
+/** Rows 26 px apart at full size: each bar, a button, keeps a 24 px target clear of the next. */
+const ROW = 26;
 const LABEL = 220;
 const WIDTH = 640;
 
