@@ -16,6 +16,7 @@ import { historyRowKey, orchestrationStateRow } from '../devhost/durable/state-r
 import { encodeKey, TableStore } from '../devhost/durable/table-store';
 import { startStack, type Stack } from '../devhost/testing/stack';
 import { smallPhotos } from './photo-sets';
+import { cpuDelta, sampleCpu, type CpuSample } from './process-cpu';
 
 const BATCHES = Number(process.env.BENCH_SOAK_BATCHES ?? 5);
 const BATCH_SIZE = Number(process.env.BENCH_SOAK_SIZE ?? 200);
@@ -144,6 +145,16 @@ async function seed(store: TableStore, from: number, to: number): Promise<void> 
   });
 }
 
+function cpuPerImage(cpu: CpuSample): string {
+  const per = (ms: number): string => (ms / BATCH_SIZE).toFixed(0);
+  return [
+    `host JavaScript ${per(cpu['host JavaScript'])}`,
+    `host threads ${per(cpu['host threads (libvips, libuv, GC)'])}`,
+    `Azurite ${per(cpu['storage (Azurite)'])}`,
+    `Cosmos emulator and its journal ${per(cpu['Cosmos emulator'] + cpu.supervisor)}`,
+  ].join(', ');
+}
+
 async function statusReads(): Promise<void> {
   const stack = await startStack({ env: { ANALYZER: 'none' } });
   try {
@@ -186,11 +197,15 @@ async function soak(): Promise<void> {
     console.log(`\nSoak: ${BATCHES} batches of ${BATCH_SIZE} images of 480×320`);
     for (let batch = 1; batch <= BATCHES; batch++) {
       const start = performance.now();
+      const cpuBefore = sampleCpu(stack.supervisorPid, stack.hostPid());
       await waitAll(stack, await uploadAll(stack, photos));
       rates.push(BATCH_SIZE / ((performance.now() - start) / 1000));
       rss.push(rssMiB(stack.hostPid()));
+      // CPU per image does not depend on how busy the machine is, throughput does: if the
+      // throughput falls while these stay flat, the machine got busier, not devhost costlier.
+      const cpu = cpuDelta(sampleCpu(stack.supervisorPid, stack.hostPid()), cpuBefore);
       console.log(
-        `  batch ${batch}: ${rates[batch - 1]!.toFixed(2)} images/s, host RSS ${rss[batch - 1]!.toFixed(0)} MiB`,
+        `  batch ${batch}: ${rates[batch - 1]!.toFixed(2)} images/s, host RSS ${rss[batch - 1]!.toFixed(0)} MiB, CPU-ms per image: ${cpuPerImage(cpu)}`,
       );
     }
     const first = rates[0]!;
