@@ -1,12 +1,12 @@
 /**
  * `npm run bench:soak`: is the cost per image flat as images and history pile up?
- * 1. Status reads: the median time of a status read (`GET /api/images/{id}`, and the Durable
+ * 1. Status reads: the median time and the stack's CPU-ms of a status read (`GET /api/images/{id}`, and the Durable
  *    API's instance status, for an image's instance and for a stored instance the host has not
  *    cached) with 10 finished instances in the task hub, then with 10,000. The extra instances
  *    are written straight into the task hub's store as finished instances (state row and a short
  *    history each), as the engine writes them; no pipeline runs for them.
  * 2. Soak: BENCH_SOAK_BATCHES (5) batches of BENCH_SOAK_SIZE (200) small images on a fresh stack;
- *    each batch's throughput and the host's RSS after it. Targets: last / first batch throughput
+ *    each batch's throughput, the host's RSS after it and each process's CPU-ms per image. Targets: last / first batch throughput
  *    ≥ 0.9, RSS growth ≤ 1.3×.
  */
 import { readFileSync } from 'node:fs';
@@ -91,11 +91,22 @@ async function waitAll(stack: Stack, ids: string[]): Promise<Finished[]> {
   return records;
 }
 
-/** Median ms of `READS` sequential GETs of each URL. */
-async function timeReads(urls: Record<string, string>): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
+interface ReadCost {
+  /** Median ms of one read. */
+  ms: number;
+  /** CPU-ms of one read, host and emulators together: unlike the time, not inflated by load. */
+  cpuMs: number;
+}
+
+/** `READS` sequential GETs of each URL: the median time, and the stack's CPU per read. */
+async function timeReads(
+  stack: Stack,
+  urls: Record<string, string>,
+): Promise<Record<string, ReadCost>> {
+  const out: Record<string, ReadCost> = {};
   for (const [label, url] of Object.entries(urls)) {
     const times: number[] = [];
+    const before = sampleCpu(stack.supervisorPid, stack.hostPid());
     for (let i = 0; i < READS; i++) {
       const start = performance.now();
       const res = await fetch(url);
@@ -103,7 +114,9 @@ async function timeReads(urls: Record<string, string>): Promise<Record<string, n
       if (res.status !== 200) throw new Error(`${label}: ${url} answered ${res.status}`);
       times.push(performance.now() - start);
     }
-    out[label] = median(times);
+    const cpu = cpuDelta(sampleCpu(stack.supervisorPid, stack.hostPid()), before);
+    const total = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
+    out[label] = { ms: median(times), cpuMs: total / READS };
   }
   return out;
 }
@@ -170,16 +183,19 @@ async function statusReads(): Promise<void> {
       'Durable API status, stored instance': `${durable}/seeded-000000?${key}`,
     };
     await seed(store, 0, 1);
-    await timeReads(urls); // warm-up
-    const few = await timeReads(urls);
+    await timeReads(stack, urls); // warm-up
+    const few = await timeReads(stack, urls);
     console.log(`Seeding ${INSTANCES - 10} more finished instances into the task hub…`);
     await seed(store, 1, INSTANCES - 10);
-    const many = await timeReads(urls);
-    console.log(`\nStatus reads, median of ${READS} sequential reads (ms):`);
+    const many = await timeReads(stack, urls);
+    console.log(
+      `\nStatus reads, median time of ${READS} sequential reads, and the stack's CPU per read:`,
+    );
     for (const label of Object.keys(urls)) {
-      const ratio = many[label]! / few[label]!;
+      const a = few[label]!;
+      const b = many[label]!;
       console.log(
-        `  ${label.padEnd(38)} 10 instances ${few[label]!.toFixed(2)}  ${INSTANCES} instances ${many[label]!.toFixed(2)}  ratio ${ratio.toFixed(2)}`,
+        `  ${label.padEnd(38)} 10 instances ${a.ms.toFixed(2)} ms (${a.cpuMs.toFixed(2)} CPU-ms)  ${INSTANCES} instances ${b.ms.toFixed(2)} ms (${b.cpuMs.toFixed(2)} CPU-ms)  ratio ${(b.ms / a.ms).toFixed(2)} (CPU ${(b.cpuMs / a.cpuMs).toFixed(2)})`,
       );
     }
   } finally {
