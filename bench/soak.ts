@@ -1,13 +1,14 @@
 /**
  * `npm run bench:soak`: is the cost per image flat as images and history pile up?
- * 1. Status reads: the median time and the stack's CPU-ms of a status read (`GET /api/images/{id}`, and the Durable
- *    API's instance status, for an image's instance and for a stored instance the host has not
- *    cached) with 10 finished instances in the task hub, then with 10,000. The extra instances
- *    are written straight into the task hub's store as finished instances (state row and a short
- *    history each), as the engine writes them; no pipeline runs for them.
+ * 1. Status reads: the median time and the stack's CPU-ms of a status read
+ *    (`GET /api/images/{id}`, and the Durable API's instance status, for an image's instance and
+ *    for a stored instance the host has not cached) with 10 finished instances in the task hub,
+ *    then with 10,000. The extra instances are written straight into the task hub's store as
+ *    finished instances (state row and a short history each), as the engine writes them; no
+ *    pipeline runs for them.
  * 2. Soak: BENCH_SOAK_BATCHES (5) batches of BENCH_SOAK_SIZE (200) small images on a fresh stack;
- *    each batch's throughput, the host's RSS after it and each process's CPU-ms per image. Targets: last / first batch throughput
- *    ≥ 0.9, RSS growth ≤ 1.3×.
+ *    each batch's throughput, the host's RSS after it and each process's CPU-ms per image.
+ *    Targets: last / first batch throughput ≥ 0.9, RSS growth ≤ 1.3×.
  */
 import { readFileSync } from 'node:fs';
 import { EventType } from '../devhost/durable/history';
