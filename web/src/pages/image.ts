@@ -128,7 +128,7 @@ export function imagePage(root: HTMLElement, id: string): () => void {
     live.textContent = isFinalStatus(r.status)
       ? `${r.status}${r.error ? ` — ${r.error.code}: ${r.error.message}` : ''}`
       : stalled
-        ? `${r.status}: no progress for several minutes; the image looks stalled. Its orchestration (below) shows where it stopped; an operator can reprocess it.`
+        ? `${r.status}: no progress for several minutes; the image looks stalled. Its orchestration (below) shows where it stopped; if no run is left, the reconciliation timer restarts it or marks it failed; an operator can reprocess it.`
         : `${r.status}… updating live.`;
     live.className = `notice ${r.status === 'Failed' || stalled ? 'error' : isFinalStatus(r.status) ? 'info' : 'loading'}`;
     body.replaceChildren(
