@@ -39,7 +39,9 @@ export function loadOrCreateFunctionKey(stateDir: string, envKey: string | undef
   if (stored !== undefined) return { key: stored, source: 'file', keyFile };
 
   const content: KeyFileContent = {
-    functionKey: randomBytes(32).toString('base64url'),
+    // Hex, not base64url: a key that began with "-" would read as an option on a command line
+    // (`image-pipeline --key -abc…` is refused as a missing value).
+    functionKey: randomBytes(32).toString('hex'),
     createdAt: new Date().toISOString(),
   };
   // Write then rename, so a crash never leaves a half-written key file behind.

@@ -9,7 +9,7 @@ describe('function key', () => {
     const stateDir = tempDir('keys');
     const first = loadOrCreateFunctionKey(stateDir, undefined);
     expect(first.source).toBe('file');
-    expect(first.key).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(first.key).toMatch(/^[0-9a-f]{64}$/);
     expect(statSync(first.keyFile).mode & 0o077).toBe(0);
     expect(loadOrCreateFunctionKey(stateDir, undefined).key).toBe(first.key);
   });
