@@ -35,9 +35,7 @@ describe('Vision gate: two regions, one down', () => {
         ANALYZER: 'azure',
         VISION_CALLS_PER_MINUTE: '120',
         VISION_BREAKER_FAILURES: '3',
-        // Long enough that the failing region's circuit is still open when the test looks,
-        // however slowly a loaded machine gets through the 20 images.
-        VISION_BREAKER_SECONDS: '900',
+        VISION_BREAKER_SECONDS: '60',
       },
     });
     vision = stack.vision as StackVision;
@@ -68,6 +66,8 @@ describe('Vision gate: two regions, one down', () => {
       await fetch(`${t.baseUrl}/api/ops/gate`, { headers: { 'x-functions-key': t.key } })
     ).json()) as { gates: { endpoint: string; circuit: string }[] };
     const eastGate = gates.gates.find((gate) => gate.endpoint.endsWith('/east'));
-    expect(eastGate?.circuit).toBe('Open');
+    // Open, or HalfOpen once its 60 s have passed on a slow machine: never Closed, since every
+    // call there fails.
+    expect(['Open', 'HalfOpen']).toContain(eastGate?.circuit);
   });
 });
