@@ -4,8 +4,8 @@
  * than failing the first upload minutes later.
  */
 import { ANALYZER_KINDS, type AnalyzerKind } from './domain/record';
-import { VARIANT_FORMATS, type VariantFormat } from './domain/variants';
-import { gateRefs, type VisionPlan } from './domain/vision-endpoints';
+import { VARIANT_FORMATS, type VariantFormat } from './domain/pipeline/variants';
+import { gateRefs, type VisionPlan } from './domain/gate/endpoints';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

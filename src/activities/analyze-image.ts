@@ -13,7 +13,7 @@
 import type { InvocationContext } from '@azure/functions';
 import { type AnalyzerKind } from '../domain/record';
 import { fail, permanentFailureOf, succeed } from '../domain/outcome';
-import { type AnalyzeImageOutput, parseAnalyzeImageInput } from '../domain/pipeline';
+import { type AnalyzeImageOutput, parseAnalyzeImageInput } from '../domain/pipeline/pipeline';
 import { Containers } from '../names';
 import { type Timed, timed } from './timed';
 import type { BlobStore } from '../ports/blob-store';

@@ -14,8 +14,8 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import { permanentFailureOf } from '../domain/outcome';
-import { CALL_LEAD_MS, clearance, DEFAULT_PAUSE_MS } from '../domain/vision-gate';
-import { type CallVisionOutput, parseCallVisionInput } from '../domain/vision-gate-messages';
+import { CALL_LEAD_MS, clearance, DEFAULT_PAUSE_MS } from '../domain/gate/vision-gate';
+import { type CallVisionOutput, parseCallVisionInput } from '../domain/gate/messages';
 import { Containers } from '../names';
 import type { BlobStore } from '../ports/blob-store';
 import type { GateStateReader } from '../ports/gate-state-reader';

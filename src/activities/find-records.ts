@@ -10,7 +10,7 @@
  * Idempotency key: none needed, it only reads.
  * Retry policy: database errors throw and are retried.
  */
-import { type FindRecordsOutput, parseFindRecordsInput } from '../domain/reprocess-batch';
+import { type FindRecordsOutput, parseFindRecordsInput } from '../domain/reprocess/batch';
 import type { RecordFinder } from '../ports/record-store';
 
 export interface FindRecordsDeps {

@@ -16,10 +16,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { InvocationContext } from '@azure/functions';
-import { summarizeExif } from '../domain/exif';
-import { contentTypeOf, decoderMatches, SNIFF_BYTES, sniffFormat } from '../domain/formats';
+import { summarizeExif } from '../domain/analysis/exif';
+import {
+  contentTypeOf,
+  decoderMatches,
+  SNIFF_BYTES,
+  sniffFormat,
+} from '../domain/pipeline/formats';
 import { fail, permanentFailureOf, succeed } from '../domain/outcome';
-import { type InspectImageOutput, parseInspectImageInput } from '../domain/pipeline';
+import { type InspectImageOutput, parseInspectImageInput } from '../domain/pipeline/pipeline';
 import { Containers } from '../names';
 import type { BlobStore } from '../ports/blob-store';
 import type { ImageProcessor } from '../ports/image-processor';

@@ -10,7 +10,7 @@
  */
 import { fail, type Outcome, succeed } from '../domain/outcome';
 import type { ImageRecord } from '../domain/record';
-import { parseLoadRecordInput } from '../domain/reprocess';
+import { parseLoadRecordInput } from '../domain/reprocess/reprocess';
 import type { RecordStore } from '../ports/record-store';
 
 export interface LoadRecordDeps {

@@ -10,7 +10,7 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import { AppError } from '../domain/errors';
-import type { GateSnapshot } from '../domain/vision-endpoints';
+import type { GateSnapshot } from '../domain/gate/endpoints';
 import type { GateStateReader } from '../ports/gate-state-reader';
 
 export interface ReadVisionGatesDeps {

@@ -14,8 +14,8 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import { fail, permanentFailureOf, succeed } from '../domain/outcome';
-import { parseResizeImageInput, type ResizeImageOutput } from '../domain/pipeline';
-import { variantBlobName, variantContentType } from '../domain/variants';
+import { parseResizeImageInput, type ResizeImageOutput } from '../domain/pipeline/pipeline';
+import { variantBlobName, variantContentType } from '../domain/pipeline/variants';
 import { Containers } from '../names';
 import { type Timed, timed } from './timed';
 import type { BlobStore } from '../ports/blob-store';

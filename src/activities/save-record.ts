@@ -13,7 +13,7 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import { mergeForSave } from '../domain/record';
-import { parseSaveRecordInput, type SaveRecordOutput } from '../domain/pipeline';
+import { parseSaveRecordInput, type SaveRecordOutput } from '../domain/pipeline/pipeline';
 import { updateRecord } from '../adapters/update-record';
 import type { ConditionalRecordStore } from '../ports/record-store';
 

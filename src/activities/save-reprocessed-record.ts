@@ -18,8 +18,8 @@ import { fail, succeed } from '../domain/outcome';
 import {
   parseSaveReprocessedRecordInput,
   type SaveReprocessedRecordOutput,
-} from '../domain/reprocess';
-import { applyReprocessing } from '../domain/reprocess-apply';
+} from '../domain/reprocess/reprocess';
+import { applyReprocessing } from '../domain/reprocess/apply';
 import { updateRecord } from '../adapters/update-record';
 import type { ConditionalRecordStore } from '../ports/record-store';
 import type { Reprocessing } from '../domain/record';

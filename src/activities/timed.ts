@@ -8,7 +8,7 @@
  * The clock is read here, in the activity, never in the orchestrator: replay reads the times back
  * from the history.
  */
-import type { StepTiming } from '../domain/steps';
+import type { StepTiming } from '../domain/pipeline/steps';
 
 export type Timed<T> = T & { timing: StepTiming };
 

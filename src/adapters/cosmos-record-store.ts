@@ -7,7 +7,7 @@ import type { CosmosConfig } from '../config';
 import { defaultAzureCredential } from './azure-credential';
 import { AppError } from '../domain/errors';
 import { type ImageRecord, isImageStatus, toImageRecord } from '../domain/record';
-import type { RecordFilter, RecordRef } from '../domain/reprocess-filter';
+import type { RecordFilter, RecordRef } from '../domain/reprocess/filter';
 import type {
   ConditionalRecordStore,
   FindOptions,

@@ -4,8 +4,8 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { isGateState } from '../domain/vision-gate-messages';
-import { type GateSettings, type GateState, withCurrentFields } from '../domain/vision-gate';
+import { isGateState } from '../domain/gate/messages';
+import { type GateSettings, type GateState, withCurrentFields } from '../domain/gate/vision-gate';
 import { Entities, GateOperations } from '../names';
 import type { GateController } from '../ports/gate-state-reader';
 

@@ -6,7 +6,7 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { isObject } from '../domain/validate';
+import { isObject } from '../domain/pipeline/validate';
 import type { InstancePages, InstanceRef } from '../ports/instance-pages';
 import { isInstanceNotFound } from './durable-orchestration-client';
 

@@ -11,8 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { instanceFromStatus, type OrchestrationInstance } from '../domain/ops-instance';
-import type { InstanceFilter } from '../domain/ops-page';
+import { instanceFromStatus, type OrchestrationInstance } from '../domain/ops/instance';
+import type { InstanceFilter } from '../domain/ops/page';
 import type { OrchestrationAdmin, OrchestrationClient } from '../ports/orchestration-client';
 
 /** A history request that takes longer than this means the task hub is not answering. */

@@ -7,7 +7,7 @@
  */
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
 import { AppError } from '../domain/errors';
-import type { VariantFormat, VariantSpec } from '../domain/variants';
+import type { VariantFormat, VariantSpec } from '../domain/pipeline/variants';
 import type { ImageHeader, ImageProcessor, RenderedImage } from '../ports/image-processor';
 
 export function sharpOptions(maxInputPixels: number): SharpOptions {

@@ -4,7 +4,7 @@
  * failures throw and are retried.
  */
 import { AppError, type ErrorCode, type ErrorInfo, isErrorCode } from './errors';
-import { isObject } from './validate';
+import { isObject } from './pipeline/validate';
 
 export interface Success<T> {
   readonly ok: true;

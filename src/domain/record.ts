@@ -3,10 +3,10 @@
  */
 import type { ErrorInfo } from './errors';
 import { isErrorCode } from './errors';
-import type { ExifSummary } from './exif';
-import type { ImageFormat } from './formats';
-import { isObject } from './validate';
-import type { VariantFormat, VariantName } from './variants';
+import type { ExifSummary } from './analysis/exif';
+import type { ImageFormat } from './pipeline/formats';
+import { isObject } from './pipeline/validate';
+import type { VariantFormat, VariantName } from './pipeline/variants';
 
 export const IMAGE_STATUSES = [
   'Accepted',

@@ -8,9 +8,9 @@
  */
 import type * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
-import type { AnalyzeImageInput } from '../domain/pipeline';
-import type { VisionPlan } from '../domain/vision-endpoints';
-import type { AnalyzeThroughGateInput } from '../domain/vision-gate-messages';
+import type { AnalyzeImageInput } from '../domain/pipeline/pipeline';
+import type { VisionPlan } from '../domain/gate/endpoints';
+import type { AnalyzeThroughGateInput } from '../domain/gate/messages';
 import { Activities, Orchestrators } from '../names';
 
 /** The analysis sub-orchestration's id: one per parent run, so a replay finds the same child. */

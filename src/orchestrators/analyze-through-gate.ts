@@ -19,13 +19,13 @@ import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-f
 import { dateAt, isoAt } from '../domain/instants';
 import { fail, type Outcome, succeed } from '../domain/outcome';
 import type { Analysis } from '../domain/record';
-import { type GateSnapshot, pickGate, type VisionGateRef } from '../domain/vision-endpoints';
-import { type AcquireResult, CALL_LEAD_MS } from '../domain/vision-gate';
+import { type GateSnapshot, pickGate, type VisionGateRef } from '../domain/gate/endpoints';
+import { type AcquireResult, CALL_LEAD_MS } from '../domain/gate/vision-gate';
 import {
   type CallVisionInput,
   type CallVisionOutput,
   parseAnalyzeThroughGateInput,
-} from '../domain/vision-gate-messages';
+} from '../domain/gate/messages';
 import { Activities, Entities, GateOperations } from '../names';
 import { retryOptions } from './retry-options';
 

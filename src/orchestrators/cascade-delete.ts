@@ -18,7 +18,7 @@
  */
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { dateAt } from '../domain/instants';
-import { isFinishedRuntimeStatus } from '../domain/ops-instance';
+import { isFinishedRuntimeStatus } from '../domain/ops/instance';
 import type { RemovedImageData } from '../activities/lifecycle/remove-image-data';
 import type { InstanceRef } from '../ports/instance-pages';
 import { Activities } from '../names';

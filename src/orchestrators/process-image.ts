@@ -36,7 +36,7 @@ import {
   type RenderedVariant,
   type ResizeImageInput,
   type SaveRecordInput,
-} from '../domain/pipeline';
+} from '../domain/pipeline/pipeline';
 import type { Analysis, ImageRecord, Step } from '../domain/record';
 import {
   completeStep,
@@ -49,7 +49,7 @@ import {
   STEP_ANALYZE,
   STEP_INSPECT,
   STEP_SAVE,
-} from '../domain/steps';
+} from '../domain/pipeline/steps';
 import { processingSpecOf } from '../domain/lifecycle/processing-spec';
 import {
   type CopyTwinVariantsInput,

@@ -33,13 +33,13 @@ import {
   parseReprocessBatchInput,
   type ReprocessBatchInput,
   type ReprocessBatchResult,
-} from '../domain/reprocess-batch';
+} from '../domain/reprocess/batch';
 import {
   batchChildInstanceId,
   type ReprocessImageInput,
   type ReprocessImageResult,
-} from '../domain/reprocess';
-import { isObject } from '../domain/validate';
+} from '../domain/reprocess/reprocess';
+import { isObject } from '../domain/pipeline/validate';
 import { Activities, Orchestrators, ReprocessEvents } from '../names';
 import { retryOptions } from './retry-options';
 

@@ -24,7 +24,7 @@ import {
   type Inspection,
   type RenderedVariant,
   type ResizeImageInput,
-} from '../domain/pipeline';
+} from '../domain/pipeline/pipeline';
 import { type Analysis, type ImageRecord, isFinished } from '../domain/record';
 import {
   type LoadRecordInput,
@@ -34,7 +34,7 @@ import {
   type ReprocessImageResult,
   type SavedReprocessing,
   type SaveReprocessedRecordInput,
-} from '../domain/reprocess';
+} from '../domain/reprocess/reprocess';
 import {
   completeStep,
   failStep,
@@ -46,7 +46,7 @@ import {
   STEP_ANALYZE,
   STEP_INSPECT,
   STEP_SAVE,
-} from '../domain/steps';
+} from '../domain/pipeline/steps';
 import { Activities } from '../names';
 import { analysisTask } from './analysis-task';
 import { retryOptions } from './retry-options';

@@ -3,7 +3,7 @@
  * Transient failures throw and are retried with this backoff; permanent ones come back as values.
  */
 import * as df from 'durable-functions';
-import { ACTIVITY_RETRY } from '../domain/pipeline';
+import { ACTIVITY_RETRY } from '../domain/pipeline/pipeline';
 
 export function retryOptions(): df.RetryOptions {
   const options = new df.RetryOptions(

@@ -8,9 +8,9 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { type ErrorCode, shortMessage } from '../domain/errors';
 import { asOutcome, fail, failureInfo, type Outcome } from '../domain/outcome';
-import { ACTIVITY_RETRY } from '../domain/pipeline';
+import { ACTIVITY_RETRY } from '../domain/pipeline/pipeline';
 import type { Step } from '../domain/record';
-import { completeStep, failStep, timingOf } from '../domain/steps';
+import { completeStep, failStep, timingOf } from '../domain/pipeline/steps';
 
 export type Flow<T> = Generator<Task, T, unknown>;
 

@@ -1,5 +1,5 @@
 /** Decoding and encoding images. Implementations enforce the pixel cap on every call. */
-import type { VariantFormat, VariantSpec } from '../domain/variants';
+import type { VariantFormat, VariantSpec } from '../domain/pipeline/variants';
 
 export interface ImageHeader {
   /** The decoder that recognised the data, e.g. `jpeg`, `heif`. */

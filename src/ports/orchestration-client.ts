@@ -1,7 +1,7 @@
 /** The part of the Durable client the triggers use. */
-import type { LiveStatus } from '../domain/live-status';
-import type { OrchestrationInstance } from '../domain/ops-instance';
-import type { InstanceFilter } from '../domain/ops-page';
+import type { LiveStatus } from '../domain/pipeline/live-status';
+import type { OrchestrationInstance } from '../domain/ops/instance';
+import type { InstanceFilter } from '../domain/ops/page';
 
 export interface OrchestrationClient {
   /** Undefined when no instance with that id exists. */

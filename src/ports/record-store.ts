@@ -1,6 +1,6 @@
 /** Image records, keyed and partitioned by image id. */
 import type { ImageRecord, ImageStatus } from '../domain/record';
-import type { RecordFilter, RecordRefPage } from '../domain/reprocess-filter';
+import type { RecordFilter, RecordRefPage } from '../domain/reprocess/filter';
 
 export interface ListOptions {
   status?: ImageStatus;

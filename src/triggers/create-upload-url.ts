@@ -22,7 +22,7 @@
 import type { ReadableStream } from 'node:stream/web';
 import { AppError } from '../domain/errors';
 import { acceptedRecord } from '../domain/record';
-import { parseUploadUrlRequest } from '../domain/upload-request';
+import { parseUploadUrlRequest } from '../domain/pipeline/upload-request';
 import { API_PREFIX, Containers } from '../names';
 import type { RecordStore } from '../ports/record-store';
 import type { UploadUrlSigner } from '../ports/upload-url-signer';

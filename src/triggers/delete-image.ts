@@ -16,13 +16,13 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { isImageId } from '../domain/ids';
 import { deleteInstanceId } from '../domain/lifecycle/image-instances';
-import { isFinishedRuntimeStatus } from '../domain/ops-instance';
+import { isFinishedRuntimeStatus } from '../domain/ops/instance';
 import { Containers, Orchestrators } from '../names';
 import type { BlobStore } from '../ports/blob-store';
 import type { OrchestrationClient } from '../ports/orchestration-client';
 import type { RecordStore } from '../ports/record-store';
 import { type HttpHandlerFn, notFound, withErrorMapping } from './http-errors';
-import { instanceUrl } from './ops-instance-target';
+import { instanceUrl } from './ops/instance-target';
 
 export interface DeleteImageDeps {
   blobs: Pick<BlobStore, 'properties' | 'put'>;

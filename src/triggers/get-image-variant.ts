@@ -9,7 +9,7 @@
  * Retry policy: none.
  */
 import { isImageId } from '../domain/ids';
-import { isVariantName, variantBlobName } from '../domain/variants';
+import { isVariantName, variantBlobName } from '../domain/pipeline/variants';
 import { Containers } from '../names';
 import type { BlobStore } from '../ports/blob-store';
 import type { RecordStore } from '../ports/record-store';

@@ -15,7 +15,7 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import { isImageId } from '../domain/ids';
-import { mergeLiveStatus } from '../domain/live-status';
+import { mergeLiveStatus } from '../domain/pipeline/live-status';
 import { type ImageRecord, isFinished } from '../domain/record';
 import type { OrchestrationClient } from '../ports/orchestration-client';
 import type { RecordStore } from '../ports/record-store';

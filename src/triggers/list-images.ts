@@ -10,7 +10,11 @@
  * Items are the stored records; live orchestration progress is merged only by `GET /{id}`, which
  * keeps a page to one database query.
  */
-import { decodeContinuation, encodeContinuation, parseListQuery } from '../domain/list-query';
+import {
+  decodeContinuation,
+  encodeContinuation,
+  parseListQuery,
+} from '../domain/pipeline/list-query';
 import type { RecordStore } from '../ports/record-store';
 import { type HttpHandlerFn, withErrorMapping } from './http-errors';
 

@@ -17,11 +17,11 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import { instanceIdFor, isImageId } from '../domain/ids';
-import type { ProcessImageInput } from '../domain/pipeline';
-import type { VisionPlan } from '../domain/vision-endpoints';
+import type { ProcessImageInput } from '../domain/pipeline/pipeline';
+import type { VisionPlan } from '../domain/gate/endpoints';
 import type { AnalyzerKind } from '../domain/record';
-import { isObject } from '../domain/validate';
-import type { VariantFormat } from '../domain/variants';
+import { isObject } from '../domain/pipeline/validate';
+import type { VariantFormat } from '../domain/pipeline/variants';
 import { processImageInputFor, sourceOfBlob } from '../domain/lifecycle/process-image-input';
 import { Containers, FILENAME_METADATA_KEY, Orchestrators } from '../names';
 import type { BlobRemover, BlobStore } from '../ports/blob-store';

@@ -9,7 +9,7 @@ import type { ReadableStream } from 'node:stream/web';
 import type { HttpRequest } from '@azure/functions';
 import busboy from 'busboy';
 import { AppError } from '../domain/errors';
-import { sanitizeFilename } from '../domain/filename';
+import { sanitizeFilename } from '../domain/pipeline/filename';
 
 export interface Upload {
   data: Buffer;

@@ -28,7 +28,7 @@ import {
   type ReconcileAction,
   runIdFor,
 } from '../domain/lifecycle/reconcile';
-import type { ProcessImageInput } from '../domain/pipeline';
+import type { ProcessImageInput } from '../domain/pipeline/pipeline';
 import type { ImageRecord } from '../domain/record';
 import { Containers, FILENAME_METADATA_KEY, Orchestrators } from '../names';
 import type { BlobStore } from '../ports/blob-store';

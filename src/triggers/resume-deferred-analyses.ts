@@ -19,13 +19,13 @@
  */
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { AnalyzerKind } from '../domain/record';
-import { reanalysisInstanceId, type ReprocessImageInput } from '../domain/reprocess';
-import { gateView, type VisionPlan } from '../domain/vision-endpoints';
-import { isHalfOpen, trialSeq } from '../domain/vision-gate';
+import { reanalysisInstanceId, type ReprocessImageInput } from '../domain/reprocess/reprocess';
+import { gateView, type VisionPlan } from '../domain/gate/endpoints';
+import { isHalfOpen, trialSeq } from '../domain/gate/vision-gate';
 import { Orchestrators } from '../names';
 import type { GateStateReader } from '../ports/gate-state-reader';
 import type { RecordFinder } from '../ports/record-store';
-import type { ReprocessClient } from './ops-reprocess-client';
+import type { ReprocessClient } from './ops/reprocess-client';
 
 /** States in which an instance may be started again under the same id. */
 const RESTARTABLE = new Set(['Failed', 'Terminated', 'Canceled']);

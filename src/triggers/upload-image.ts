@@ -16,8 +16,8 @@
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors';
-import { encodeMetadataValue, sanitizeFilename } from '../domain/filename';
-import { contentTypeOf, SNIFF_BYTES, sniffFormat } from '../domain/formats';
+import { encodeMetadataValue, sanitizeFilename } from '../domain/pipeline/filename';
+import { contentTypeOf, SNIFF_BYTES, sniffFormat } from '../domain/pipeline/formats';
 import { instanceIdFor } from '../domain/ids';
 import { acceptedRecord } from '../domain/record';
 import { API_PREFIX, Containers, FILENAME_METADATA_KEY } from '../names';

@@ -11,7 +11,7 @@ import {
   type CallOutcome,
   type GateSettings,
   type GateState,
-} from '../../src/domain/vision-gate';
+} from '../../src/domain/gate/vision-gate';
 
 export interface ServiceModel {
   /** Calls the service accepts in any 60 s window. */

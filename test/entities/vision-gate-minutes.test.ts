@@ -11,8 +11,8 @@ import {
   recentMinutes,
   type GateState,
   type GateOperation,
-} from '../../src/domain/vision-gate';
-import { gateView } from '../../src/domain/vision-endpoints';
+} from '../../src/domain/gate/vision-gate';
+import { gateView } from '../../src/domain/gate/endpoints';
 
 const settings = { callsPerMinute: 20, breakerFailures: 3, breakerSeconds: 30 };
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);

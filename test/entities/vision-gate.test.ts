@@ -16,8 +16,8 @@ import {
   stepFor,
   PLAN_WINDOW_MS,
   TRIAL_TIMEOUT_MS,
-} from '../../src/domain/vision-gate';
-import { parseGateOperation } from '../../src/domain/vision-gate-messages';
+} from '../../src/domain/gate/vision-gate';
+import { parseGateOperation } from '../../src/domain/gate/messages';
 import { simulateGate } from './gate-simulation';
 
 const settings = (

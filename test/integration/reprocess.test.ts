@@ -13,8 +13,8 @@ import {
   createCosmosRecordStore,
 } from '../../src/adapters/cosmos-record-store';
 import type { ImageRecord } from '../../src/domain/record';
-import type { BatchView } from '../../src/domain/reprocess-batch';
-import type { RecordRef } from '../../src/domain/reprocess-filter';
+import type { BatchView } from '../../src/domain/reprocess/batch';
+import type { RecordRef } from '../../src/domain/reprocess/filter';
 import { startStack, type Stack } from '../../devhost/testing/stack';
 import { cosmosContainer } from './client';
 

@@ -15,8 +15,8 @@ import { FunctionsDurableInvoker } from '../../devhost/host/durable-invoker';
 import { globalRegistry } from '../../devhost/host/functions-core';
 import { Invoker } from '../../devhost/host/invoke';
 import { succeed } from '../../src/domain/outcome';
-import type { ProcessImageInput } from '../../src/domain/pipeline';
-import { variantSpecs } from '../../src/domain/variants';
+import type { ProcessImageInput } from '../../src/domain/pipeline/pipeline';
+import { variantSpecs } from '../../src/domain/pipeline/variants';
 import { Activities, Orchestrators } from '../../src/names';
 import { processImage } from '../../src/orchestrators/process-image';
 

@@ -18,20 +18,20 @@ import type {
   Inspection,
   RenderedVariant,
   ResizeImageInput,
-} from '../../src/domain/pipeline';
+} from '../../src/domain/pipeline/pipeline';
 import type { ImageRecord, ImageStatus } from '../../src/domain/record';
 import type {
   BatchProgress,
   ReprocessBatchInput,
   ReprocessBatchResult,
-} from '../../src/domain/reprocess-batch';
+} from '../../src/domain/reprocess/batch';
 import {
   matchesFilter,
   type RecordFilter,
   type RecordRefPage,
   refOf,
-} from '../../src/domain/reprocess-filter';
-import { variantSpecs } from '../../src/domain/variants';
+} from '../../src/domain/reprocess/filter';
+import { variantSpecs } from '../../src/domain/pipeline/variants';
 import { Activities, Orchestrators, ReprocessEvents } from '../../src/names';
 import { reprocessBatch } from '../../src/orchestrators/reprocess-batch';
 import { reprocessImage } from '../../src/orchestrators/reprocess-image';

@@ -18,12 +18,12 @@ import type {
   Inspection,
   RenderedVariant,
   ResizeImageInput,
-} from '../../src/domain/pipeline';
+} from '../../src/domain/pipeline/pipeline';
 import type { Analysis, ImageRecord, ImageStatus } from '../../src/domain/record';
-import type { ReprocessImageInput, ReprocessImageResult } from '../../src/domain/reprocess';
-import { variantSpecs, type VariantName } from '../../src/domain/variants';
-import type { VisionPlan } from '../../src/domain/vision-endpoints';
-import type { AnalyzeThroughGateInput } from '../../src/domain/vision-gate-messages';
+import type { ReprocessImageInput, ReprocessImageResult } from '../../src/domain/reprocess/reprocess';
+import { variantSpecs, type VariantName } from '../../src/domain/pipeline/variants';
+import type { VisionPlan } from '../../src/domain/gate/endpoints';
+import type { AnalyzeThroughGateInput } from '../../src/domain/gate/messages';
 import { Activities, Orchestrators } from '../../src/names';
 import { reprocessImage } from '../../src/orchestrators/reprocess-image';
 import { MemoryRecordStore } from '../unit/support/memory-stores';

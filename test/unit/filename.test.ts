@@ -2,7 +2,7 @@ import {
   decodeMetadataValue,
   encodeMetadataValue,
   sanitizeFilename,
-} from '../../src/domain/filename';
+} from '../../src/domain/pipeline/filename';
 
 describe('Function: sanitizeFilename', () => {
   it.each([

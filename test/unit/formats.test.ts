@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { decoderMatches, sniffFormat } from '../../src/domain/formats';
+import { decoderMatches, sniffFormat } from '../../src/domain/pipeline/formats';
 
 const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
 

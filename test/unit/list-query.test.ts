@@ -3,7 +3,7 @@ import {
   decodeContinuation,
   encodeContinuation,
   parseListQuery,
-} from '../../src/domain/list-query';
+} from '../../src/domain/pipeline/list-query';
 
 const parse = (query: string) => parseListQuery(new URLSearchParams(query));
 

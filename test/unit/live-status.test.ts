@@ -1,4 +1,4 @@
-import { mergeLiveStatus } from '../../src/domain/live-status';
+import { mergeLiveStatus } from '../../src/domain/pipeline/live-status';
 import { acceptedRecord, type ImageRecord } from '../../src/domain/record';
 
 const accepted = acceptedRecord({

@@ -1,4 +1,4 @@
-import { pixelsFromRaw, quantizePalette, toHex } from '../../src/domain/palette';
+import { pixelsFromRaw, quantizePalette, toHex } from '../../src/domain/analysis/palette';
 
 describe('Function: toHex', () => {
   it('formats and clamps channels', () => {

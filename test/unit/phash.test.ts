@@ -1,4 +1,4 @@
-import { dct1d, dct2d, hammingDistance, phash } from '../../src/domain/phash';
+import { dct1d, dct2d, hammingDistance, phash } from '../../src/domain/analysis/phash';
 
 const SIZE = 32;
 

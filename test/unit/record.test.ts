@@ -7,7 +7,7 @@ import {
   processingRecord,
   type RecordFacts,
   type RenderedVariant,
-} from '../../src/domain/pipeline';
+} from '../../src/domain/pipeline/pipeline';
 import {
   acceptedRecord,
   type ImageRecord,
@@ -15,7 +15,7 @@ import {
   mergeForSave,
   toImageRecord,
 } from '../../src/domain/record';
-import { variantSpecs } from '../../src/domain/variants';
+import { variantSpecs } from '../../src/domain/pipeline/variants';
 
 const input: ProcessImageInput = {
   imageId: 'img1',

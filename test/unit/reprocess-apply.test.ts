@@ -1,9 +1,9 @@
 import { fail, succeed } from '../../src/domain/outcome';
-import type { RenderedVariant } from '../../src/domain/pipeline';
+import type { RenderedVariant } from '../../src/domain/pipeline/pipeline';
 import { type ImageRecord, mergeForSave, toImageRecord } from '../../src/domain/record';
-import type { ReprocessChange } from '../../src/domain/reprocess';
-import { applyReprocessing, MAX_REPROCESSINGS_KEPT } from '../../src/domain/reprocess-apply';
-import { matchesFilter, processingVersionOf } from '../../src/domain/reprocess-filter';
+import type { ReprocessChange } from '../../src/domain/reprocess/reprocess';
+import { applyReprocessing, MAX_REPROCESSINGS_KEPT } from '../../src/domain/reprocess/apply';
+import { matchesFilter, processingVersionOf } from '../../src/domain/reprocess/filter';
 
 const AT = '2026-11-21T12:00:00.000Z';
 

@@ -1,5 +1,5 @@
 import { AppError } from '../../src/domain/errors';
-import { parseReprocessRequest } from '../../src/domain/reprocess-request';
+import { parseReprocessRequest } from '../../src/domain/reprocess/request';
 
 function refusal(body: unknown): AppError {
   try {

@@ -5,26 +5,26 @@
 import type { HttpResponseInit, Timer } from '@azure/functions';
 import { findQuerySpec } from '../../src/adapters/cosmos-record-store';
 import { ConfigError, loadConfig } from '../../src/config';
-import type { OrchestrationInstance } from '../../src/domain/ops-instance';
+import type { OrchestrationInstance } from '../../src/domain/ops/instance';
 import type { ImageRecord } from '../../src/domain/record';
-import type { ReprocessImageInput } from '../../src/domain/reprocess';
-import type { ReprocessBatchInput } from '../../src/domain/reprocess-batch';
+import type { ReprocessImageInput } from '../../src/domain/reprocess/reprocess';
+import type { ReprocessBatchInput } from '../../src/domain/reprocess/batch';
 import {
   matchesFilter,
   type RecordFilter,
   type RecordRefPage,
   refOf,
-} from '../../src/domain/reprocess-filter';
-import { variantSpecs } from '../../src/domain/variants';
-import type { VisionPlan } from '../../src/domain/vision-endpoints';
-import { initialGateState, type GateState } from '../../src/domain/vision-gate';
+} from '../../src/domain/reprocess/filter';
+import { variantSpecs } from '../../src/domain/pipeline/variants';
+import type { VisionPlan } from '../../src/domain/gate/endpoints';
+import { initialGateState, type GateState } from '../../src/domain/gate/vision-gate';
 import { Orchestrators, ReprocessEvents } from '../../src/names';
 import type { GateStateReader } from '../../src/ports/gate-state-reader';
 import type { FindOptions, RecordFinder } from '../../src/ports/record-store';
-import { createCancelReprocess } from '../../src/triggers/ops-reprocess-cancel';
-import type { ReprocessClient } from '../../src/triggers/ops-reprocess-client';
-import { createStartReprocess } from '../../src/triggers/ops-reprocess-start';
-import { createGetReprocess } from '../../src/triggers/ops-reprocess-status';
+import { createCancelReprocess } from '../../src/triggers/ops/reprocess-cancel';
+import type { ReprocessClient } from '../../src/triggers/ops/reprocess-client';
+import { createStartReprocess } from '../../src/triggers/ops/reprocess-start';
+import { createGetReprocess } from '../../src/triggers/ops/reprocess-status';
 import { createResumeDeferredAnalyses } from '../../src/triggers/resume-deferred-analyses';
 import { header, jsonOf, request, testContext } from './support/context';
 import { MemoryRecordStore } from './support/memory-stores';

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { AppError } from '../../src/domain/errors';
-import { variantSpecs } from '../../src/domain/variants';
+import { variantSpecs } from '../../src/domain/pipeline/variants';
 import { createSharpImageProcessor } from '../../src/adapters/sharp-image-processor';
 import { pngClaiming, solidJpeg, twoToneJpeg } from './support/images';
 

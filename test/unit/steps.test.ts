@@ -6,7 +6,7 @@ import {
   startSteps,
   stepsFromCustomStatus,
   timingOf,
-} from '../../src/domain/steps';
+} from '../../src/domain/pipeline/steps';
 
 describe('Functions: step progress', () => {
   it('moves steps through Pending, Running, Completed and Failed', () => {

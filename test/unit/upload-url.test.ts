@@ -1,8 +1,8 @@
-import { formatOfContentType } from '../../src/domain/formats';
-import { failedRecord } from '../../src/domain/pipeline';
+import { formatOfContentType } from '../../src/domain/pipeline/formats';
+import { failedRecord } from '../../src/domain/pipeline/pipeline';
 import { acceptedRecord, mergeForSave } from '../../src/domain/record';
 import { createGetImage } from '../../src/triggers/get-image';
-import { parseUploadUrlRequest } from '../../src/domain/upload-request';
+import { parseUploadUrlRequest } from '../../src/domain/pipeline/upload-request';
 import { createUploadUrl } from '../../src/triggers/create-upload-url';
 import type { UploadUrlRequest, UploadUrlSigner } from '../../src/ports/upload-url-signer';
 import { header, jsonOf, request, testContext } from './support/context';

@@ -4,7 +4,7 @@ import {
   variantBlobName,
   variantSpecs,
   variantUrl,
-} from '../../src/domain/variants';
+} from '../../src/domain/pipeline/variants';
 
 describe('Function: fitInside', () => {
   it.each([

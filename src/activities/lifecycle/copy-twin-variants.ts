@@ -19,7 +19,7 @@ import {
   parseCopyTwinVariantsInput,
 } from '../../domain/lifecycle/twin';
 import { fail, succeed } from '../../domain/outcome';
-import { variantBlobName } from '../../domain/variants';
+import { variantBlobName } from '../../domain/pipeline/variants';
 import { Containers } from '../../names';
 import type { BlobCopier } from '../../ports/blob-store';
 

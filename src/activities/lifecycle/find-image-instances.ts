@@ -10,7 +10,7 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import { belongsToImage, instancePrefixesOf } from '../../domain/lifecycle/image-instances';
-import { objectField, stringField } from '../../domain/validate';
+import { objectField, stringField } from '../../domain/pipeline/validate';
 import type { InstancePages, InstanceRef } from '../../ports/instance-pages';
 
 export interface FindImageInstancesDeps {

@@ -9,7 +9,7 @@
  * Retry policy: task hub errors throw and are retried.
  */
 import type { InvocationContext } from '@azure/functions';
-import { objectField } from '../../domain/validate';
+import { objectField } from '../../domain/pipeline/validate';
 import type { InstancePages } from '../../ports/instance-pages';
 import { instanceIdsOf } from './terminate-instances';
 

@@ -11,7 +11,7 @@
  * Retry policy: storage and database errors throw and are retried.
  */
 import type { InvocationContext } from '@azure/functions';
-import { objectField, stringField } from '../../domain/validate';
+import { objectField, stringField } from '../../domain/pipeline/validate';
 import { Containers } from '../../names';
 import type { BlobRemover } from '../../ports/blob-store';
 import type { ConditionalRecordStore } from '../../ports/record-store';

@@ -8,7 +8,7 @@
  * Retry policy: task hub errors throw and are retried.
  */
 import type { InvocationContext } from '@azure/functions';
-import { objectField, stringField } from '../../domain/validate';
+import { objectField, stringField } from '../../domain/pipeline/validate';
 import type { InstancePages } from '../../ports/instance-pages';
 
 export interface TerminateInstancesDeps {

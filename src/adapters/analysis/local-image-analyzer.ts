@@ -11,10 +11,10 @@
  */
 import { encode as encodeBlurhash } from 'blurhash';
 import sharp from 'sharp';
-import { analyzerVersionOf } from '../../domain/analyzer-versions';
+import { analyzerVersionOf } from '../../domain/analysis/analyzer-versions';
 import { AppError } from '../../domain/errors';
-import { pixelsFromRaw, quantizePalette, toHex } from '../../domain/palette';
-import { PHASH_INPUT_SIZE, phash } from '../../domain/phash';
+import { pixelsFromRaw, quantizePalette, toHex } from '../../domain/analysis/palette';
+import { PHASH_INPUT_SIZE, phash } from '../../domain/analysis/phash';
 import type {
   Analysis,
   BoundingBox,

@@ -3,11 +3,11 @@
  * the reconciliation sweep, so a run the sweep starts is the very run the upload event would
  * have started (same instance id, same input).
  */
-import { decodeMetadataValue } from '../filename';
-import type { ProcessImageInput } from '../pipeline';
+import { decodeMetadataValue } from '../pipeline/filename';
+import type { ProcessImageInput } from '../pipeline/pipeline';
 import type { AnalyzerKind } from '../record';
-import { type VariantFormat, variantSpecs } from '../variants';
-import type { VisionPlan } from '../vision-endpoints';
+import { type VariantFormat, variantSpecs } from '../pipeline/variants';
+import type { VisionPlan } from '../gate/endpoints';
 
 /** The settings in force that a run carries in its input. */
 export interface PipelineChoice {

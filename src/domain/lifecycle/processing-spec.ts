@@ -7,9 +7,9 @@
  * or format, the analyzer, or the analyzer's version (analyzer-versions.ts) gives another spec.
  * Pure and deterministic: the orchestrator computes it while replaying.
  */
-import { analyzerVersionOf } from '../analyzer-versions';
+import { analyzerVersionOf } from '../analysis/analyzer-versions';
 import type { AnalyzerKind } from '../record';
-import type { VariantSpec } from '../variants';
+import type { VariantSpec } from '../pipeline/variants';
 
 export function processingSpecOf(variants: readonly VariantSpec[], analyzer: AnalyzerKind): string {
   const boxes = variants

@@ -4,7 +4,7 @@
  * without storage or a task hub.
  */
 import { instanceIdFor } from '../ids';
-import { type LiveStatus, mergeLiveStatus } from '../live-status';
+import { type LiveStatus, mergeLiveStatus } from '../pipeline/live-status';
 import { type ImageRecord, isFinished } from '../record';
 
 /** Runtime statuses of a run that is still going (or about to). */

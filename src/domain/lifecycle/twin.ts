@@ -4,11 +4,11 @@
  * everything here travels through the durable history.
  */
 import type { Outcome } from '../outcome';
-import { pendingSteps } from '../steps';
-import type { RenderedVariant } from '../pipeline';
+import { pendingSteps } from '../pipeline/steps';
+import type { RenderedVariant } from '../pipeline/pipeline';
 import type { Analysis, ImageRecord, Step, VariantRecord } from '../record';
-import { isObject, objectField, stringField } from '../validate';
-import { isVariantName, type VariantSpec } from '../variants';
+import { isObject, objectField, stringField } from '../pipeline/validate';
+import { isVariantName, type VariantSpec } from '../pipeline/variants';
 
 export interface FindTwinInput {
   imageId: string;

@@ -8,7 +8,7 @@ import {
   normalizeOcrText,
 } from '../../../src/adapters/analysis/tesseract-text-recognizer';
 import { AppError } from '../../../src/domain/errors';
-import { hammingDistance } from '../../../src/domain/phash';
+import { hammingDistance } from '../../../src/domain/analysis/phash';
 import type { Analysis, BoundingBox } from '../../../src/domain/record';
 import { textImage } from '../support/images';
 

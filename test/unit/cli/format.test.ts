@@ -6,7 +6,7 @@ import { progressBar, progressFrame, progressLine } from '../../../cli/format/pr
 import { renderTable } from '../../../cli/format/table';
 import { formatTimeline } from '../../../cli/format/timeline';
 import { formatDuration, formatOffset, formatTime } from '../../../cli/format/units';
-import { buildTimeline } from '../../../src/domain/timeline';
+import { buildTimeline } from '../../../src/domain/ops/timeline';
 import recorded from '../ops/fixtures/histories.json';
 import type { RecordedHistory } from '../ops/support/history-scenarios';
 

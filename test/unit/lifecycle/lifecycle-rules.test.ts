@@ -7,7 +7,7 @@ import { decideReconcile, lostRecord, runIdFor } from '../../../src/domain/lifec
 import { historyCutoff, isPurgeable } from '../../../src/domain/lifecycle/retention';
 import { type Twin, variantsToCopy } from '../../../src/domain/lifecycle/twin';
 import { acceptedRecord, type ImageRecord } from '../../../src/domain/record';
-import { variantSpecs } from '../../../src/domain/variants';
+import { variantSpecs } from '../../../src/domain/pipeline/variants';
 
 describe('Function: processingSpecOf', () => {
   it('names every variant box and format and the analyzer version, readably', () => {

@@ -1,7 +1,7 @@
-import type { OrchestrationInstance } from '../../../src/domain/ops-instance';
-import { instanceFromStatus } from '../../../src/domain/ops-instance';
-import { backendFilter, pageInstances } from '../../../src/domain/ops-page';
-import { parseOrchestrationQuery, type OrchestrationQuery } from '../../../src/domain/ops-query';
+import type { OrchestrationInstance } from '../../../src/domain/ops/instance';
+import { instanceFromStatus } from '../../../src/domain/ops/instance';
+import { backendFilter, pageInstances } from '../../../src/domain/ops/page';
+import { parseOrchestrationQuery, type OrchestrationQuery } from '../../../src/domain/ops/query';
 
 function instance(
   instanceId: string,

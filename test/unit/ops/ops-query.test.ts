@@ -1,8 +1,8 @@
 import * as df from 'durable-functions';
 import { AppError } from '../../../src/domain/errors';
-import { decodeCursor, encodeCursor } from '../../../src/domain/ops-cursor';
-import { RUNTIME_STATUSES } from '../../../src/domain/ops-instance';
-import { parseOrchestrationQuery } from '../../../src/domain/ops-query';
+import { decodeCursor, encodeCursor } from '../../../src/domain/ops/cursor';
+import { RUNTIME_STATUSES } from '../../../src/domain/ops/instance';
+import { parseOrchestrationQuery } from '../../../src/domain/ops/query';
 
 const parse = (query: string) => parseOrchestrationQuery(new URLSearchParams(query));
 

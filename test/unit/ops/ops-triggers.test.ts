@@ -1,9 +1,9 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { createGetOrchestration } from '../../../src/triggers/ops-get-orchestration';
-import { createListOrchestrations } from '../../../src/triggers/ops-list-orchestrations';
-import { createPurgeOrchestration } from '../../../src/triggers/ops-purge-orchestration';
-import { createRestartOrchestration } from '../../../src/triggers/ops-restart-orchestration';
-import { createTerminateOrchestration } from '../../../src/triggers/ops-terminate-orchestration';
+import { createGetOrchestration } from '../../../src/triggers/ops/get-orchestration';
+import { createListOrchestrations } from '../../../src/triggers/ops/list-orchestrations';
+import { createPurgeOrchestration } from '../../../src/triggers/ops/purge-orchestration';
+import { createRestartOrchestration } from '../../../src/triggers/ops/restart-orchestration';
+import { createTerminateOrchestration } from '../../../src/triggers/ops/terminate-orchestration';
 import { header, jsonOf, request, testContext } from '../support/context';
 import recorded from './fixtures/histories.json';
 import { FakeOrchestrationAdmin } from './support/fake-orchestration-admin';

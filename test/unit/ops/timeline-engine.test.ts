@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildTimeline, type TimelineEntry } from '../../../src/domain/timeline';
+import { buildTimeline, type TimelineEntry } from '../../../src/domain/ops/timeline';
 import recorded from './fixtures/histories.json';
 import { type RecordedHistory, recordHistories } from './support/history-scenarios';
 

@@ -4,7 +4,7 @@
  * devhost's Durable HTTP API returns them, and as the Durable extension would from the same
  * stored events.
  */
-import { buildTimeline, type TimelineEntry } from '../../../src/domain/timeline';
+import { buildTimeline, type TimelineEntry } from '../../../src/domain/ops/timeline';
 import recorded from './fixtures/histories.json';
 import { extensionHistoryView } from './support/extension-history-view';
 import type { RecordedHistory } from './support/history-scenarios';

@@ -1,5 +1,5 @@
 /** An in-memory stand-in for the Durable client, with the race a real task hub can produce. */
-import type { LiveStatus } from '../../../src/domain/live-status';
+import type { LiveStatus } from '../../../src/domain/pipeline/live-status';
 import type { OrchestrationClient } from '../../../src/ports/orchestration-client';
 
 export class FakeOrchestrationClient implements OrchestrationClient {

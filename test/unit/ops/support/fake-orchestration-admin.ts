@@ -1,6 +1,6 @@
 /** An in-memory OrchestrationAdmin: instances in a map, every action recorded. */
-import type { OrchestrationInstance } from '../../../../src/domain/ops-instance';
-import type { InstanceFilter } from '../../../../src/domain/ops-page';
+import type { OrchestrationInstance } from '../../../../src/domain/ops/instance';
+import type { InstanceFilter } from '../../../../src/domain/ops/page';
 import type {
   InstanceHistory,
   OrchestrationAdmin,
