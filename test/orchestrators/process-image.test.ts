@@ -29,7 +29,11 @@ import type {
   Twin,
 } from '../../src/domain/lifecycle/twin';
 import type { Analysis, ImageRecord, ImageStatus, Step } from '../../src/domain/record';
-import { type VariantName, type VariantSpec, variantSpecs } from '../../src/domain/pipeline/variants';
+import {
+  type VariantName,
+  type VariantSpec,
+  variantSpecs,
+} from '../../src/domain/pipeline/variants';
 import { Activities, Orchestrators } from '../../src/names';
 import { processImage } from '../../src/orchestrators/process-image';
 

@@ -20,7 +20,10 @@ import type {
   ResizeImageInput,
 } from '../../src/domain/pipeline/pipeline';
 import type { Analysis, ImageRecord, ImageStatus } from '../../src/domain/record';
-import type { ReprocessImageInput, ReprocessImageResult } from '../../src/domain/reprocess/reprocess';
+import type {
+  ReprocessImageInput,
+  ReprocessImageResult,
+} from '../../src/domain/reprocess/reprocess';
 import { variantSpecs, type VariantName } from '../../src/domain/pipeline/variants';
 import type { VisionPlan } from '../../src/domain/gate/endpoints';
 import type { AnalyzeThroughGateInput } from '../../src/domain/gate/messages';
