@@ -50,16 +50,22 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** A first host stores the start of `id`, runs its first step and dies inside that step's commit. */
+async function hostDiesInFirstStep(id: string): Promise<ControllableStore> {
+  const store = new ControllableStore();
+  const before = await new DurableHarness(undefined, { store }).start();
+  const cut = store.cutNextCommit(id);
+  await before.startOrchestration('workAndTally', undefined, id);
+  await cut.reached;
+  before.stop();
+  return store;
+}
+
 describe('Conformance: a host that dies while it stores a step', () => {
   it('acts on what the step wrote only once the step is stored again: each activity runs once and the entity answers the stored call', async () => {
     // Prepare: the first host stores the start, runs the first step and dies inside its commit.
-    const store = new ControllableStore();
     const id = 'cut-first-step';
-    const before = await new DurableHarness(undefined, { store }).start();
-    const cut = store.cutNextCommit(id);
-    await before.startOrchestration('workAndTally', undefined, id);
-    await cut.reached;
-    before.stop();
+    const store = await hostDiesInFirstStep(id);
 
     // Act: a new host starts; its run of the same step is held just before it is stored.
     const hold = store.holdNextCommit(id);
@@ -92,13 +98,8 @@ describe('Conformance: a host that dies while it stores a step', () => {
 
   it('completes when the new host runs the step again at once: each activity still runs once', async () => {
     // Prepare
-    const store = new ControllableStore();
     const id = 'cut-then-run-freely';
-    const before = await new DurableHarness(undefined, { store }).start();
-    const cut = store.cutNextCommit(id);
-    await before.startOrchestration('workAndTally', undefined, id);
-    await cut.reached;
-    before.stop();
+    const store = await hostDiesInFirstStep(id);
     gates.get(`${id}-a`).open();
     gates.get(`${id}-b`).open();
 
