@@ -7,6 +7,7 @@
  * - `synthetic`: generated here, reproducibly: about 3000×2000 gradients plus grain.
  * - `small`: generated, 480×320 with grain, for the soak.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -75,4 +76,23 @@ export async function smallPhotos(count: number): Promise<Buffer[]> {
     Array.from({ length: Math.min(count, 8) }, (_, i) => gradientPhoto(i, 480, 320)),
   );
   return Array.from({ length: count }, (_, i) => distinct[i % distinct.length]!);
+}
+
+/**
+ * The same JPEG with a comment segment (COM, right after SOI) naming one upload: the same pixels
+ * and the same decoding work, but different bytes, so the pipeline's reuse of identical uploads
+ * (by content hash) never turns a benchmark upload into a copy.
+ */
+export function uniqueUpload(jpeg: Buffer, label: string): Buffer {
+  if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('uniqueUpload: not a JPEG');
+  const text = Buffer.from(label, 'utf8');
+  const marker = Buffer.from([0xff, 0xfe, 0, 0]);
+  marker.writeUInt16BE(text.length + 2, 2);
+  return Buffer.concat([jpeg.subarray(0, 2), marker, text, jpeg.subarray(2)]);
+}
+
+/** Every photo made unique for one round of uploads (see uniqueUpload). */
+export function uniqueUploads(photos: Buffer[], round: string): Buffer[] {
+  const run = randomUUID();
+  return photos.map((photo, i) => uniqueUpload(photo, `${run} ${round} ${i}`));
 }

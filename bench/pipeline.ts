@@ -14,7 +14,13 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import sharp from 'sharp';
 import { startStack, type Stack } from '../devhost/testing/stack';
-import { cameraPhotos, DEFAULT_CAMERA_DIR, syntheticPhotos, type PhotoSet } from './photo-sets';
+import {
+  cameraPhotos,
+  DEFAULT_CAMERA_DIR,
+  syntheticPhotos,
+  uniqueUploads,
+  type PhotoSet,
+} from './photo-sets';
 import {
   addCpu,
   CPU_PARTS,
@@ -78,8 +84,14 @@ async function pipeline(stack: Stack, photos: Buffer[]): Promise<number> {
   for (const id of ids) {
     for (;;) {
       const res = await fetch(`${stack.baseUrl}/api/images/${id}`);
-      const body = (await res.json()) as { status: string; error?: { code: string } };
+      const body = (await res.json()) as {
+        status: string;
+        error?: { code: string };
+        reusedFrom?: unknown;
+      };
       if (body.status === 'Failed') throw new Error(`image ${id} failed: ${body.error?.code}`);
+      if (body.reusedFrom !== undefined)
+        throw new Error(`image ${id} was a copy of an identical upload: nothing was measured`);
       if (body.status === 'Completed' || body.status === 'CompletedWithWarnings') break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -114,16 +126,19 @@ interface Row {
 
 async function runSet(stack: Stack, set: PhotoSet, analyzer: string): Promise<Row> {
   console.log(`\n${set.name}, ANALYZER=${analyzer}: ${set.describe}`);
-  await pipeline(stack, set.photos.slice(0, 2)); // warm-up: first requests, containers, clients
+  // Warm-up: first requests, containers, clients. Every upload is unique (uniqueUploads), or the
+  // pipeline would copy the variants of an identical earlier upload instead of resizing.
+  await pipeline(stack, uniqueUploads(set.photos.slice(0, 2), 'warm-up'));
   const ratios: number[] = [];
   const piped: number[] = [];
   const alone: number[] = [];
   const cpu = zeroCpu();
   let aloneCpu = 0;
   for (let round = 1; round <= ROUNDS; round++) {
-    const a = await sharpAlone(set.photos);
+    const photos = uniqueUploads(set.photos, `round ${round}`);
+    const a = await sharpAlone(photos);
     const before = sampleCpu(stack.supervisorPid, stack.hostPid());
-    const p = await pipeline(stack, set.photos);
+    const p = await pipeline(stack, photos);
     addCpu(cpu, cpuDelta(sampleCpu(stack.supervisorPid, stack.hostPid()), before));
     aloneCpu += a.cpuMs;
     alone.push(a.rate);

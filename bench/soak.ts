@@ -16,7 +16,7 @@ import type { OrchestrationState } from '../devhost/durable/orchestration-state'
 import { historyRowKey, orchestrationStateRow } from '../devhost/durable/state-rows';
 import { encodeKey, TableStore } from '../devhost/durable/table-store';
 import { startStack, type Stack } from '../devhost/testing/stack';
-import { smallPhotos } from './photo-sets';
+import { smallPhotos, uniqueUploads } from './photo-sets';
 import { cpuDelta, sampleCpu, type CpuSample } from './process-cpu';
 
 const BATCHES = Number(process.env.BENCH_SOAK_BATCHES ?? 5);
@@ -172,7 +172,7 @@ function cpuPerImage(cpu: CpuSample): string {
 async function statusReads(): Promise<void> {
   const stack = await startStack({ env: { ANALYZER: 'none' } });
   try {
-    const photos = await smallPhotos(10);
+    const photos = uniqueUploads(await smallPhotos(10), 'status reads');
     const ids = await uploadAll(stack, photos);
     const records = await waitAll(stack, ids);
     const store = await TableStore.open(stack.storageConnectionString, TASK_HUB_TABLE);
@@ -208,14 +208,16 @@ async function soak(): Promise<void> {
   const stack = await startStack({ env: { ANALYZER: 'none' } });
   try {
     const photos = await smallPhotos(BATCH_SIZE);
-    await waitAll(stack, await uploadAll(stack, photos.slice(0, 4))); // warm-up
+    // Every upload is unique (uniqueUploads), or most would be copies of an identical earlier one.
+    await waitAll(stack, await uploadAll(stack, uniqueUploads(photos.slice(0, 4), 'warm-up')));
     const rates: number[] = [];
     const rss: number[] = [];
     console.log(`\nSoak: ${BATCHES} batches of ${BATCH_SIZE} images of 480×320`);
     for (let batch = 1; batch <= BATCHES; batch++) {
+      const uploads = uniqueUploads(photos, `batch ${batch}`);
       const start = performance.now();
       const cpuBefore = sampleCpu(stack.supervisorPid, stack.hostPid());
-      await waitAll(stack, await uploadAll(stack, photos));
+      await waitAll(stack, await uploadAll(stack, uploads));
       rates.push(BATCH_SIZE / ((performance.now() - start) / 1000));
       rss.push(rssMiB(stack.hostPid()));
       // CPU per image does not depend on how busy the machine is, throughput does: if the

@@ -127,14 +127,30 @@ export interface HubStore {
 }
 
 export interface CommitPlan {
-  /** Written first, in as many transactions as needed (keys are deterministic: rewrites are harmless). */
+  /**
+   * Written first, in as many transactions as needed (keys are deterministic: rewrites are
+   * harmless), unless the whole plan fits one transaction.
+   */
   writes: Row[];
   /** Written in the last transaction, together with the first deletes: the commit point. */
   final: Row[];
   /** Consumed rows; consumers dedupe by message id, so deletes may trail the commit point. */
   deletes: string[];
-  /** Called once `writes` are stored, before the commit point (durability tests end the host here). */
+  /**
+   * Called once `writes` are stored, before the commit point (durability tests end the host
+   * here). A commit small enough for one transaction has no such moment: it is called before
+   * that transaction, when nothing of the step is stored yet.
+   */
   afterWrites?: () => void;
+}
+
+/**
+ * Whether a commit can be one transaction: at most 100 operations, each on a different row (a
+ * group may not touch one row twice).
+ */
+export function fitsOneTransaction(plan: CommitPlan): boolean {
+  const keys = [...plan.writes, ...plan.final].map((row) => row.rowKey).concat(plan.deletes);
+  return keys.length <= BATCH_LIMIT && new Set(keys).size === keys.length;
 }
 
 export class TableStore implements HubStore {
@@ -194,6 +210,12 @@ export class TableStore implements HubStore {
 
   async commit(partition: string, plan: CommitPlan): Promise<void> {
     const { writes, final, deletes } = plan;
+    if (fitsOneTransaction(plan)) {
+      // One entity-group transaction is atomic: the whole step is stored, or none of it.
+      plan.afterWrites?.();
+      await this.submit(partition, [...writes, ...final], deletes);
+      return;
+    }
     for (let i = 0; i < writes.length; i += BATCH_LIMIT) {
       await this.submit(partition, writes.slice(i, i + BATCH_LIMIT), []);
     }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { asRunningProcess, spawnNodeChild, type RunningProcess } from '../supervisor/child-process';
 import { compiledDevhostFile } from '../supervisor/paths';
 import { LOOPBACK, waitForPorts } from '../supervisor/ports';
+import { SNAPSHOT_MIN_BYTES_ENV } from './loki-journal';
 import { DEV_STORAGE_ACCOUNT, DEV_STORAGE_KEY } from './well-known-keys';
 
 export interface AzuritePorts {
@@ -17,6 +18,11 @@ export interface AzuriteOptions extends AzuritePorts {
   startTimeoutMs?: number;
   /** Journal Azurite's metadata (default true); false only to measure what the journal costs. */
   journal?: boolean;
+  /**
+   * Journal bytes below which no snapshot is taken (loki-journal.ts); tests set it small to make
+   * snapshots happen.
+   */
+  snapshotMinBytes?: number;
   /** Aborting stops waiting (and the child) at once, e.g. on Ctrl-C during a long start. */
   signal?: AbortSignal;
 }
@@ -85,6 +91,14 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
         ? []
         : [compiledDevhostFile('emulators', 'azurite-journal-preload.js')],
     args: azuriteArgs(options),
+    ...(options.snapshotMinBytes === undefined
+      ? {}
+      : {
+          env: {
+            ...process.env,
+            [SNAPSHOT_MIN_BYTES_ENV]: String(options.snapshotMinBytes),
+          },
+        }),
     cwd: options.stateDir,
     output: { logFile: path.join(options.stateDir, 'logs', 'azurite.log') },
   });

@@ -27,10 +27,13 @@ interface LokiProto {
   saveDatabaseInternal: (this: LokiInstance, cb?: (err?: unknown) => void) => void;
   addCollection: (this: LokiInstance, name: string, options?: unknown) => LokiCollection;
   removeCollection: (this: LokiInstance, name: string) => void;
+  close: (this: LokiInstance, cb?: (err?: unknown) => void) => void;
 }
 
 const journals = new WeakMap<object, LokiJournal>();
 const watched = new WeakSet<object>();
+/** Databases being closed: their last save is always a snapshot, so the next start replays nothing. */
+const closing = new WeakSet<object>();
 let replaying = false;
 
 function watch(journal: LokiJournal, coll: LokiCollection): void {
@@ -68,7 +71,7 @@ export function installLokiJournal(): void {
   const Loki = require(lokiPath) as LokiCtor;
   const proto = Loki.prototype as unknown as LokiProto;
 
-  const { loadDatabase, saveDatabaseInternal, addCollection, removeCollection } = proto;
+  const { loadDatabase, saveDatabaseInternal, addCollection, removeCollection, close } = proto;
 
   proto.loadDatabase = function (options, cb) {
     const journal = journals.get(this);
@@ -88,6 +91,12 @@ export function installLokiJournal(): void {
       saveDatabaseInternal.call(this, cb);
       return;
     }
+    if (!closing.has(this) && !journal.wantsSnapshot()) {
+      // Everything is in the journal already. Reporting success without clearing the dirty
+      // flags keeps LokiJS asking, and makes close() take the final snapshot.
+      if (cb) setImmediate(cb);
+      return;
+    }
     // The snapshot is serialised synchronously inside this call: everything recorded so far is
     // in it, everything after goes to the new segment.
     const saved = journal.rotate();
@@ -96,6 +105,11 @@ export function installLokiJournal(): void {
       if (cb) cb(err);
       else if (err) throw err instanceof Error ? err : new Error('LokiJS could not save');
     });
+  };
+
+  proto.close = function (cb) {
+    closing.add(this);
+    close.call(this, cb);
   };
 
   proto.addCollection = function (name, options) {

@@ -8,11 +8,17 @@
  * nothing it acknowledged: the bytes are in the kernel even if the process dies the next
  * instant. The file is also fdatasync'ed within `FSYNC_EVERY_MS` (power loss, not kill -9).
  *
- * Segments: LokiJS still saves its whole database every few seconds. The save serialises the
- * database synchronously, so the journal switches to a new segment at that instant; once the
- * snapshot is renamed into place, every older segment is deleted. On load, the remaining
- * segments are replayed over the snapshot in order (see loki-replay.ts); replaying a segment
- * the snapshot already holds is harmless, each line carrying the document's whole new state.
+ * Segments: a snapshot (LokiJS saving its whole database) serialises the database synchronously,
+ * so the journal switches to a new segment at that instant; once the snapshot is renamed into
+ * place, every older segment is deleted. On load, the remaining segments are replayed over the
+ * snapshot in order (see loki-replay.ts); replaying a segment the snapshot already holds is
+ * harmless, each line carrying the document's whole new state.
+ *
+ * When to snapshot: LokiJS asks every 5 s, and a snapshot costs time in proportion to the whole
+ * database, so snapshotting on every ask makes each image cost more as images pile up. With the
+ * journal holding every change, a snapshot is only a way to keep the journal (and the replay on
+ * the next start) short: it is taken once the current segment is as large as the last snapshot
+ * (and at least `MIN_SEGMENT_BYTES`), which keeps its cost per journaled byte constant.
  *
  * Table batches: an entity-group transaction is several document changes; between its begin
  * and end the journal holds lines back and writes them as one line at the end, so a crash in
@@ -25,6 +31,7 @@ import {
   openSync,
   readFileSync,
   readdirSync,
+  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -38,6 +45,15 @@ export type LokiOp =
   | { t: 'del'; c: string; id: number };
 
 const FSYNC_EVERY_MS = 100;
+/** A segment below this never triggers a snapshot: replaying it takes well under a second. */
+export const MIN_SEGMENT_BYTES = 16 * 1024 * 1024;
+/** Overrides MIN_SEGMENT_BYTES in the Azurite process (tests make snapshots happen with it). */
+export const SNAPSHOT_MIN_BYTES_ENV = 'DEVHOST_AZURITE_SNAPSHOT_MIN_BYTES';
+
+function minSegmentBytes(): number {
+  const configured = Number(process.env[SNAPSHOT_MIN_BYTES_ENV]);
+  return Number.isFinite(configured) && configured >= 0 ? configured : MIN_SEGMENT_BYTES;
+}
 
 export function journalSegments(dbFile: string): { file: string; n: number }[] {
   const dir = path.dirname(dbFile);
@@ -67,19 +83,37 @@ export function readSegments(dbFile: string): LokiOp[][] {
   return lines;
 }
 
+function fileBytes(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 export class LokiJournal {
   private fd: number;
   private segment: number;
+  /** Bytes written to the current segment. */
+  private segmentBytes = 0;
+  /** Size of the last snapshot taken (or found on disk when this journal opened). */
+  private snapshotBytes: number;
   private held: LokiOp[] | undefined;
   private holdDepth = 0;
   private dirty = false;
   private syncing = false;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly dbFile: string) {
+  constructor(
+    private readonly dbFile: string,
+    private readonly minBytes = minSegmentBytes(),
+  ) {
     const existing = journalSegments(dbFile);
     this.segment = (existing.at(-1)?.n ?? 0) + 1;
     this.fd = this.open(this.segment);
+    this.snapshotBytes = fileBytes(dbFile);
+    // Segments left by an earlier process count towards the next snapshot.
+    for (const { file } of existing) this.segmentBytes += fileBytes(file);
     this.timer = setInterval(() => this.sync(), FSYNC_EVERY_MS);
     this.timer.unref();
   }
@@ -99,7 +133,7 @@ export class LokiJournal {
 
   private write(ops: LokiOp[]): void {
     if (ops.length === 0) return;
-    writeSync(this.fd, JSON.stringify(ops) + '\n');
+    this.segmentBytes += writeSync(this.fd, JSON.stringify(ops) + '\n');
     this.dirty = true;
   }
 
@@ -119,6 +153,11 @@ export class LokiJournal {
     this.write(ops);
   }
 
+  /** Whether the journal has grown enough since the last snapshot to be worth another. */
+  wantsSnapshot(): boolean {
+    return this.segmentBytes >= Math.max(this.minBytes, this.snapshotBytes);
+  }
+
   /**
    * Called at the instant LokiJS serialises its snapshot: later changes go to a new segment.
    * Returns what to call once the snapshot is safely in place.
@@ -129,8 +168,15 @@ export class LokiJournal {
     this.segment += 1;
     this.fd = this.open(this.segment);
     closeSync(oldFd);
+    const before = this.segmentBytes;
+    this.segmentBytes = 0;
     return (saved) => {
-      if (!saved) return;
+      if (!saved) {
+        // The older segment stays on disk and is replayed: it still counts.
+        this.segmentBytes += before;
+        return;
+      }
+      this.snapshotBytes = fileBytes(this.dbFile);
       for (const { file, n } of journalSegments(this.dbFile)) {
         if (n <= covered) unlinkSync(file);
       }

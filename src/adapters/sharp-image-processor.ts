@@ -42,6 +42,9 @@ function encode(pipeline: Sharp, format: VariantFormat): Sharp {
 }
 
 export function createSharpImageProcessor(): ImageProcessor {
+  // libvips' operation cache pays off when the same operations run on the same input again; here
+  // every image is new, so it only grows the worker's memory (to 50 MB by default).
+  sharp.cache(false);
   return {
     async readHeader(data: Buffer, maxInputPixels: number): Promise<ImageHeader> {
       try {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { TableClient, TableTransaction } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startAzurite, type RunningAzurite } from '../../../devhost/emulators/azurite';
@@ -25,7 +27,8 @@ describe('Azurite behind its metadata journal', () => {
     requireBuiltDevhost(repoRoot());
     const stateDir = tempDir('devhost-azurite-journal');
     const [blobPort, queuePort, tablePort] = (await findFreePorts(3)) as [number, number, number];
-    const options = { stateDir, blobPort, queuePort, tablePort };
+    // Snapshots as soon as LokiJS asks, so that round 1 takes one.
+    const options = { stateDir, blobPort, queuePort, tablePort, snapshotMinBytes: 0 };
     const expected = new Map<string, { text: string; etag: string | undefined }>();
     const deleted = new Set<string>();
 
@@ -59,7 +62,10 @@ describe('Azurite behind its metadata journal', () => {
       for (let i = 0; i < 50; i++)
         tx.upsertEntity({ partitionKey: `p${round}`, rowKey: `r${i}`, i });
       await table.submitTransaction(tx.actions);
-      if (round === 1) await new Promise((r) => setTimeout(r, 6_000)); // let a snapshot happen
+      if (round === 1) {
+        await new Promise((r) => setTimeout(r, 6_000)); // let a snapshot happen
+        expect(existsSync(path.join(stateDir, 'azurite', '__azurite_db_table__.json'))).toBe(true);
+      }
       await killHard(azurite);
       azurite = undefined;
     }
