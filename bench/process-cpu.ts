@@ -1,8 +1,13 @@
 /**
  * CPU time of a devhost stack, per process, read from /proc: the supervisor's descendants,
- * sorted into the host's JavaScript thread, the host's other threads (libvips, libuv, GC), storage
- * (Azurite), the Cosmos emulator and the supervisor itself (which journals the Cosmos emulator).
- * Linux only; elsewhere every figure is zero.
+ * sorted into the host's JavaScript thread, the host's V8 and libuv threads, the host's image
+ * work (libvips), storage (Azurite), the Cosmos emulator and the supervisor itself (which journals
+ * the Cosmos emulator). Linux only; elsewhere every figure is zero.
+ *
+ * The host's threads are told apart by name: Node's own (V8's platform workers for GC and
+ * compiling, libuv's pool) live as long as the process, libvips names its workers
+ * `libvips_worker` and lets idle ones exit. A process's own stat counts the threads that have
+ * exited too, so what no live thread accounts for is libvips' as well.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -11,7 +16,8 @@ const TICKS_PER_SECOND = 100;
 
 export const CPU_PARTS = [
   'host JavaScript',
-  'host threads (libvips, libuv, GC)',
+  'host V8 and libuv threads',
+  'host image work (libvips)',
   'storage (Azurite)',
   'Cosmos emulator',
   'supervisor',
@@ -72,11 +78,34 @@ function descendants(root: number): number[] {
   return out;
 }
 
+/** CPU-ms of a process's live threads other than its main thread and libvips' workers. */
+function nodeThreadsMs(pid: number): number {
+  let total = 0;
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  for (const tid of tids) {
+    if (tid === String(pid)) continue;
+    let name: string;
+    try {
+      name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (!name.startsWith('libvips')) total += cpuMs(`/proc/${pid}/task/${tid}/stat`);
+  }
+  return total;
+}
+
 /** CPU-ms used so far by each part of the stack under `supervisorPid`. */
 export function sampleCpu(supervisorPid: number, hostPid: number): CpuSample {
   const sample: CpuSample = {
     'host JavaScript': 0,
-    'host threads (libvips, libuv, GC)': 0,
+    'host V8 and libuv threads': 0,
+    'host image work (libvips)': 0,
     'storage (Azurite)': 0,
     'Cosmos emulator': 0,
     supervisor: cpuMs(`/proc/${supervisorPid}/stat`),
@@ -84,8 +113,10 @@ export function sampleCpu(supervisorPid: number, hostPid: number): CpuSample {
   for (const pid of descendants(supervisorPid)) {
     if (pid === hostPid) {
       const main = cpuMs(`/proc/${pid}/task/${pid}/stat`);
+      const node = nodeThreadsMs(pid);
       sample['host JavaScript'] += main;
-      sample['host threads (libvips, libuv, GC)'] += cpuMs(`/proc/${pid}/stat`) - main;
+      sample['host V8 and libuv threads'] += node;
+      sample['host image work (libvips)'] += cpuMs(`/proc/${pid}/stat`) - main - node;
       continue;
     }
     const command = commandLine(pid);

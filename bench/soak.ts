@@ -163,7 +163,8 @@ function cpuPerImage(cpu: CpuSample): string {
   const per = (ms: number): string => (ms / BATCH_SIZE).toFixed(0);
   return [
     `host JavaScript ${per(cpu['host JavaScript'])}`,
-    `host threads ${per(cpu['host threads (libvips, libuv, GC)'])}`,
+    `host V8 and libuv ${per(cpu['host V8 and libuv threads'])}`,
+    `host libvips ${per(cpu['host image work (libvips)'])}`,
     `Azurite ${per(cpu['storage (Azurite)'])}`,
     `Cosmos emulator and its journal ${per(cpu['Cosmos emulator'] + cpu.supervisor)}`,
   ].join(', ');

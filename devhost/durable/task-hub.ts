@@ -653,6 +653,7 @@ export class TaskHub {
       deliveries: 0,
       commitSeq,
     }));
+    this.markStartingAtOnce(activities);
     for (const item of activities) writes.push(activityRow(item));
 
     const selfMessages: StoredMessage[] = [];
@@ -977,10 +978,28 @@ export class TaskHub {
   }
 
   /**
+   * Work items that will start as soon as their step is stored (there is room for them now) are
+   * stored already marked as started, which saves a write per step: only a crash in the instant
+   * between that commit and their start counts a delivery they did not have, against a limit of
+   * several. The others are marked when they start (markStarted).
+   */
+  private markStartingAtOnce(items: ActivityWorkItem[]): void {
+    if (this.runningSuspect || this.suspects.length > 0) return;
+    let room =
+      this.options.maxConcurrentActivities - this.runningActivities - this.activityQueue.length;
+    for (const item of items) {
+      if (room-- <= 0) return;
+      item.started = true;
+    }
+  }
+
+  /**
    * Records that a work item is about to run, before it runs: if the process dies now, the next
    * host counts this delivery towards the poison limit. Marks made in the same tick share writes.
+   * An item stored already marked (markStartingAtOnce) needs no write.
    */
   private markStarted(item: ActivityWorkItem): Promise<void> {
+    if (item.started) return Promise.resolve();
     item.started = true;
     const key = encodeKey(item.instanceId);
     return new Promise((resolve) => {
