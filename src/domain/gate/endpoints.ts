@@ -11,6 +11,7 @@ import {
   slotOf,
   trialSeq,
   withCurrentFields,
+  zeroCounters,
 } from './vision-gate';
 
 export interface VisionGateRef {
@@ -139,15 +140,7 @@ export function gateView(
       openUntil: null,
       consecutiveFailures: 0,
       queued: 0,
-      counters: {
-        granted: 0,
-        busy: 0,
-        ok: 0,
-        throttled: 0,
-        failed: 0,
-        rejected: 0,
-        duplicateReports: 0,
-      },
+      counters: zeroCounters(),
       minutes: minutesView({ minutes: [] }, now),
     };
   }

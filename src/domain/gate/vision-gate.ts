@@ -55,6 +55,10 @@ export interface GateCounters {
   duplicateReports: number;
 }
 
+export function zeroCounters(): GateCounters {
+  return { granted: 0, busy: 0, ok: 0, throttled: 0, failed: 0, rejected: 0, duplicateReports: 0 };
+}
+
 export interface GateState {
   readonly version: 1;
   readonly settings: GateSettings;
@@ -199,15 +203,7 @@ export function initialGateState(settings: GateSettings, now: number): GateState
     rateCutFromSeq: 0,
     lateFloors: [],
     reported: [],
-    counters: {
-      granted: 0,
-      busy: 0,
-      ok: 0,
-      throttled: 0,
-      failed: 0,
-      rejected: 0,
-      duplicateReports: 0,
-    },
+    counters: zeroCounters(),
     minutes: [],
     clock: now,
   };

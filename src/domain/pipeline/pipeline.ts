@@ -27,14 +27,7 @@ import {
 } from './validate';
 import type { VisionPlan } from '../gate/endpoints';
 import { parseVisionPlan } from '../gate/messages';
-import {
-  VARIANT_FORMATS,
-  VARIANT_NAMES,
-  type VariantFormat,
-  type VariantName,
-  type VariantSpec,
-  variantUrl,
-} from './variants';
+import { VARIANT_FORMATS, VARIANT_NAMES, type VariantSpec, variantUrl } from './variants';
 
 /** Everything the orchestrator needs, so that it reads no configuration while replaying. */
 export interface ProcessImageInput {
@@ -80,14 +73,8 @@ export interface ResizeImageInput {
   maxInputPixels: number;
 }
 
-export interface RenderedVariant {
-  name: VariantName;
-  width: number;
-  height: number;
-  format: VariantFormat;
-  contentType: string;
-  bytes: number;
-}
+/** What a resize produced: the variant's record before it has a URL. */
+export type RenderedVariant = Omit<VariantRecord, 'url'>;
 
 export type ResizeImageOutput = Outcome<RenderedVariant>;
 
